@@ -17,12 +17,15 @@ module.exports = {
 			files: ['package.json'],
 			plugins: ['eslint-plugin-n8n-nodes-base'],
 			extends: ['plugin:n8n-nodes-base/community'],
+			parserOptions: { project: null },
 			rules: { 'n8n-nodes-base/community-package-json-name-still-default': 'off' },
 		},
 		{
 			files: ['./credentials/**/*.ts'],
 			plugins: ['eslint-plugin-n8n-nodes-base'],
 			extends: ['plugin:n8n-nodes-base/credentials'],
+			// camelCase documentation slugs apply to n8n's own repository only.
+			rules: { 'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off' },
 		},
 		{
 			files: ['./nodes/**/*.ts'],

@@ -1,0 +1,62 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { taskDescription, taskHandlers } from './resources/task';
+import { videoDescription, videoHandlers } from './resources/video';
+import { testHailuoCredential } from './shared/credentialTest';
+
+const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
+	video: videoHandlers,
+	task: taskHandlers,
+};
+
+export class Hailuo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Hailuo',
+		name: 'hailuo',
+		icon: { light: 'file:hailuo.svg', dark: 'file:hailuo.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Generate videos with Hailuo (MiniMax) through the AceData Cloud API',
+		defaults: { name: 'Hailuo' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'hailuoApi', required: true, testedBy: 'hailuoApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Video', value: 'video' },
+					{ name: 'Task', value: 'task' },
+				],
+				default: 'video',
+			},
+			...videoDescription,
+			...taskDescription,
+		],
+	};
+
+	methods = {
+		credentialTest: { hailuoApiTest: testHailuoCredential },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const handler = handlers[resource]?.[operation];
+		if (!handler) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		}
+		return [await handler.call(this)];
+	}
+}

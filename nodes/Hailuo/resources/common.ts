@@ -1,0 +1,127 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+import { LIMITS } from '../shared/constants';
+
+/** Options shared by several operations, defined once and picked per operation. */
+const OPTION_FIELDS: Record<string, INodeProperties> = {
+	callbackUrl: {
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/hailuo',
+		description:
+			'Where the API POSTs the result when the video is done, e.g. the production URL of a Hailuo Trigger node. Must be reachable from the internet.',
+	},
+	pollInterval: {
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.pollIntervalSeconds.min, numberPrecision: 1 },
+		default: 10,
+		description:
+			'How often to ask for the status of all running tasks (one request per 50 tasks each time)',
+	},
+	timeout: {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.timeoutSeconds.min },
+		default: 900,
+		description: 'How long to wait for the videos before giving up waiting (the tasks keep running)',
+	},
+	onTimeout: {
+		displayName: 'On Timeout',
+		name: 'onTimeout',
+		type: 'options',
+		options: [
+			{
+				name: 'Output the Pending Task',
+				value: 'output',
+				description: 'Output the task ID with state "pending" so a later Task > Wait can pick it up',
+			},
+			{ name: 'Error', value: 'error', description: 'Fail the item (the task ID is in the error)' },
+		],
+		default: 'output',
+	},
+	onTaskFailure: {
+		displayName: 'On Task Failure',
+		name: 'onTaskFailure',
+		type: 'options',
+		options: [
+			{
+				name: 'Output the Failed Task',
+				value: 'output',
+				description: 'Output the task with state "failed" and its error, and go on with the other items',
+			},
+			{ name: 'Error', value: 'error', description: 'Fail the item, as any node error' },
+		],
+		default: 'output',
+	},
+	concurrency: {
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
+		default: 5,
+		description: 'How many requests to send at the same time when there are many items',
+	},
+	requestTimeout: {
+		displayName: 'Request Timeout (Seconds)',
+		name: 'requestTimeout',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.requestTimeoutSeconds.min, maxValue: LIMITS.requestTimeoutSeconds.max },
+		default: 60,
+		description: 'How long one request to the API may take',
+	},
+	maxRetries: {
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.maxRetries.min, maxValue: LIMITS.maxRetries.max },
+		default: 4,
+		description:
+			'How often to retry a status request after a rate limit, server or network error. Submissions are retried only when no task can have been created.',
+	},
+};
+
+export type OptionName = keyof typeof OPTION_FIELDS;
+
+/** A shared option, optionally shown only when other parameters match (e.g. `/completion`). */
+export function option(name: OptionName, show?: IDisplayOptions['show']): INodeProperties {
+	return show ? { ...OPTION_FIELDS[name], displayOptions: { show } } : OPTION_FIELDS[name];
+}
+
+export function options(names: OptionName[], show?: IDisplayOptions['show']): INodeProperties[] {
+	return names.map((name) => option(name, show));
+}
+
+export function optionsCollection(
+	displayOptions: IDisplayOptions,
+	fields: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: fields,
+	};
+}
+
+export const WAIT_OPTIONS: OptionName[] = ['pollInterval', 'timeout', 'onTimeout', 'onTaskFailure'];
+export const REQUEST_OPTIONS: OptionName[] = ['requestTimeout', 'maxRetries'];
+
+export function simplifyField(show: IDisplayOptions['show']): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show },
+		description:
+			'Whether to return one flat item per task (taskId, state, videoUrl, videos, error...) instead of the raw API record',
+	};
+}

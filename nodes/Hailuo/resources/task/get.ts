@@ -1,0 +1,40 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError } from 'n8n-workflow';
+
+import { HailuoApi } from '../../shared/api';
+import { mapBounded } from '../../shared/concurrency';
+import { ItemResults } from '../../shared/results';
+import { readRunSettings } from '../../shared/settings';
+import { readTask, simplify } from '../../shared/taskRecord';
+import { readTaskIdPerItem } from './taskIdInput';
+
+export const taskIdField: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: '05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60',
+	description: 'The "taskId" of a Generate Video output, e.g. {{ $JSON.taskId }}',
+	displayOptions: { show: { resource: ['task'], operation: ['get', 'wait'] } },
+};
+
+/** Task > Get: one task record per item, read now, without waiting. */
+export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = readRunSettings(this);
+	const api = await HailuoApi.connect(this, { ...settings, signal: this.getExecutionCancelSignal() });
+	const results = new ItemResults(this, items.length);
+
+	const wanted = readTaskIdPerItem(this, results);
+	const records = await mapBounded(wanted, settings.concurrency, async ({ index, taskId }) => await api.retrieve(taskId, index));
+	records.forEach((settled, position) => {
+		const { index, taskId } = wanted[position];
+		if (settled?.status === 'fulfilled') {
+			const record = settled.value as IDataObject;
+			results.set(index, settings.simplify ? simplify({ ...readTask(record), taskId }) : record);
+		} else {
+			results.fail(index, settled?.reason as NodeApiError, { taskId });
+		}
+	});
+	return results.toArray();
+}

@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { HailuoApi } from '../../shared/api';
+import { BATCH_LIMIT } from '../../shared/constants';
+import { ItemResults } from '../../shared/results';
+import { readRunSettings } from '../../shared/settings';
+import { readTask, simplify } from '../../shared/taskRecord';
+import { InputError } from '../../shared/validation';
+
+export const taskIdsField: INodeProperties = {
+	displayName: 'Task IDs',
+	name: 'taskIds',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	required: true,
+	default: '',
+	placeholder: 'id1, id2, id3',
+	description: `Up to ${BATCH_LIMIT} task IDs: a list (expression), or text separated by commas or new lines`,
+	displayOptions: { show: { resource: ['task'], operation: ['getMany'] } },
+};
+
+/** Task > Get Many: up to 50 tasks per item in one request; one output item per task. */
+export async function getMany(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = readRunSettings(this);
+	const api = await HailuoApi.connect(this, { ...settings, signal: this.getExecutionCancelSignal() });
+	const results = new ItemResults(this, items.length);
+
+	for (let index = 0; index < items.length; index++) {
+		let ids: string[];
+		try {
+			ids = new InputError(this.getNode(), index).taskIds('Task IDs', this.getNodeParameter('taskIds', index, ''));
+		} catch (error) {
+			results.fail(index, error as NodeOperationError);
+			continue;
+		}
+		let records: Map<string, IDataObject>;
+		try {
+			records = await api.retrieveBatch(ids);
+		} catch (error) {
+			results.fail(index, error as NodeApiError, { taskIds: ids });
+			continue;
+		}
+		results.set(
+			index,
+			ids.map((taskId) => {
+				const record = records.get(taskId);
+				if (!record) {
+					return {
+						taskId,
+						state: 'notFound',
+						error: { code: 'not_found', message: `The API returned no task with id ${taskId} for this account.` },
+					};
+				}
+				return settings.simplify ? simplify({ ...readTask(record), taskId }) : record;
+			}),
+		);
+	}
+	return results.toArray();
+}

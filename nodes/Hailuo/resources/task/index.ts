@@ -1,0 +1,42 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
+import { get, taskIdField } from './get';
+import { getMany, taskIdsField } from './getMany';
+import { wait } from './wait';
+
+export const taskHandlers = { get, getMany, wait };
+
+const show = { resource: ['task'] };
+
+export const taskDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show },
+		options: [
+			{ name: 'Get', value: 'get', description: 'Get the current state of a task', action: 'Get a task' },
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'Get the state of up to 50 tasks in one request',
+				action: 'Get many tasks',
+			},
+			{
+				name: 'Wait',
+				value: 'wait',
+				description: 'Wait until a task has finished, then output its video',
+				action: 'Wait for a task to finish',
+			},
+		],
+		default: 'get',
+	},
+	taskIdField,
+	taskIdsField,
+	simplifyField(show),
+	optionsCollection({ show: { resource: ['task'], operation: ['get'] } }, options(['concurrency', ...REQUEST_OPTIONS])),
+	optionsCollection({ show: { resource: ['task'], operation: ['getMany'] } }, options(REQUEST_OPTIONS)),
+	optionsCollection({ show: { resource: ['task'], operation: ['wait'] } }, options([...WAIT_OPTIONS, ...REQUEST_OPTIONS])),
+];

@@ -1,0 +1,168 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { HailuoApi } from '../../shared/api';
+import type { GenerateRequest } from '../../shared/api';
+import { mapBounded } from '../../shared/concurrency';
+import { PROMPT_MAX_LENGTH } from '../../shared/constants';
+import { ItemResults, settleTask } from '../../shared/results';
+import { readRunSettings } from '../../shared/settings';
+import type { RunSettings } from '../../shared/settings';
+import { simplify, unknownTask } from '../../shared/taskRecord';
+import { InputError } from '../../shared/validation';
+import { pollTasks } from '../../shared/waiting';
+import { OTHER_MODEL } from './fields';
+import type { VideoOperation } from './fields';
+
+type Completion = 'poll' | 'submitOnly';
+type ItemError = NodeApiError | NodeOperationError;
+
+interface Submission {
+	index: number;
+	body: GenerateRequest;
+	taskId?: string;
+	answer?: IDataObject;
+}
+
+/** The request for one item, checked field by field before anything is paid for. */
+function buildRequest(
+	ctx: IExecuteFunctions,
+	index: number,
+	operation: VideoOperation,
+	baseUrl: string,
+	completion: Completion,
+): GenerateRequest {
+	const check = new InputError(ctx.getNode(), index);
+	const prompt = check.text(
+		'Prompt',
+		ctx.getNodeParameter('prompt', index, ''),
+		'Describe the video to generate, e.g. "A red fox runs through fresh snow at dawn".',
+		PROMPT_MAX_LENGTH,
+	);
+	const chosen = ctx.getNodeParameter('model', index, '');
+	const model = check.text(
+		chosen === OTHER_MODEL ? 'Model Name' : 'Model',
+		chosen === OTHER_MODEL ? ctx.getNodeParameter('customModel', index, '') : chosen,
+		'Pick a model, or choose "Other" and type the model name.',
+	);
+	const body: GenerateRequest = { action: 'generate', prompt, model };
+	if (operation === 'imageToVideo') {
+		body.first_image_url = check.publicUrl(
+			'First Image URL',
+			ctx.getNodeParameter('firstImageUrl', index, ''),
+			baseUrl,
+			'Pass a public http(s) URL of the first-frame image, e.g. https://example.com/frame.jpg.',
+		);
+	}
+	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const callbackUrl = options.callbackUrl;
+	if (typeof callbackUrl === 'string' && callbackUrl.trim() !== '') {
+		body.callback_url = check.publicUrl(
+			'Callback URL',
+			callbackUrl,
+			baseUrl,
+			'Use the production URL shown by a Hailuo Trigger node, e.g. https://n8n.example.com/webhook/hailuo.',
+		);
+	} else {
+		// Without a callback, ask for an immediate task id: a held request
+		// would keep a connection open for minutes per video.
+		body.async = true;
+	}
+	if (completion === 'submitOnly' && body.callback_url === undefined) body.async = true;
+	return body;
+}
+
+/** Adds the task ids already created in this run to an error that stops it, so none is lost. */
+function withSubmittedTasks(error: ItemError, submissions: Submission[]): ItemError {
+	const created = submissions.filter((s) => s.taskId);
+	if (created.length > 0) {
+		const list = created.map((s) => `item ${s.index + 1}: ${s.taskId}`).join(', ');
+		error.description = `${error.description ?? ''} Tasks already submitted in this run, not resubmitted (pick them up with Task > Wait): ${list}.`.trim();
+		error.context.submittedTaskIds = created.map((s) => s.taskId as string);
+	}
+	return error;
+}
+
+async function submitAll(
+	ctx: IExecuteFunctions,
+	api: HailuoApi,
+	submissions: Submission[],
+	results: ItemResults,
+	settings: RunSettings,
+) {
+	let stopError: ItemError | undefined;
+	const settled = await mapBounded(
+		submissions,
+		settings.concurrency,
+		async (submission) => {
+			try {
+				const { taskId, answer } = await api.submit(submission.body, submission.index);
+				submission.taskId = taskId;
+				submission.answer = answer;
+			} catch (error) {
+				// A refused token fails every item alike; without Continue On Fail any
+				// error ends the run. Either way: submit nothing more.
+				const status = (error as NodeApiError).httpCode;
+				if (!ctx.continueOnFail() || status === '401' || status === '403') {
+					stopError ??= error as ItemError;
+				}
+				throw error;
+			}
+		},
+		() => stopError !== undefined,
+	);
+	if (stopError && !ctx.continueOnFail()) throw withSubmittedTasks(stopError, submissions);
+	settled.forEach((outcome, position) => {
+		const error = outcome === undefined ? stopError : outcome.status === 'rejected' ? outcome.reason : undefined;
+		if (error) results.fail(submissions[position].index, error as ItemError);
+	});
+}
+
+export async function generate(
+	this: IExecuteFunctions,
+	operation: VideoOperation,
+): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const settings = readRunSettings(this);
+	const completion = this.getNodeParameter('completion', 0, 'poll') as Completion;
+	const signal = this.getExecutionCancelSignal();
+	const api = await HailuoApi.connect(this, { ...settings, signal });
+	const results = new ItemResults(this, items.length);
+
+	// Every item is checked before the first paid request.
+	const submissions: Submission[] = [];
+	for (let index = 0; index < items.length; index++) {
+		try {
+			submissions.push({ index, body: buildRequest(this, index, operation, api.baseUrl, completion) });
+		} catch (error) {
+			results.fail(index, error as NodeOperationError);
+		}
+	}
+
+	await submitAll(this, api, submissions, results, settings);
+	const submitted = submissions.filter((s) => s.taskId !== undefined);
+
+	if (completion === 'submitOnly') {
+		for (const s of submitted) {
+			const json = settings.simplify
+				? simplify({ ...unknownTask(s.taskId as string), model: s.body.model, prompt: s.body.prompt })
+				: (s.answer as IDataObject);
+			results.set(s.index, json);
+		}
+		return results.toArray();
+	}
+
+	let polled;
+	try {
+		polled = await pollTasks(
+			api,
+			submitted.map((s) => s.taskId as string),
+			{ intervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs, pollFirst: false, signal },
+		);
+	} catch (error) {
+		throw withSubmittedTasks(error as ItemError, submissions);
+	}
+	for (const s of submitted) {
+		settleTask(this, results, s.index, polled.get(s.taskId as string)!, settings, settings.timeoutMs / 1000);
+	}
+	return results.toArray();
+}

@@ -1,0 +1,65 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { option, options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
+import { promptField } from './fields';
+import { imageToVideo, imageToVideoFields } from './imageToVideo';
+import { textToVideo, textToVideoFields } from './textToVideo';
+
+export const videoHandlers = { textToVideo, imageToVideo };
+
+const show = { resource: ['video'] };
+
+export const videoDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Text to Video',
+				value: 'textToVideo',
+				description: 'Generate a video from a text prompt',
+				action: 'Generate a video from text',
+			},
+			{
+				name: 'Image to Video',
+				value: 'imageToVideo',
+				description: 'Generate a video that starts from an image',
+				action: 'Generate a video from an image',
+			},
+		],
+		default: 'textToVideo',
+	},
+	promptField(['textToVideo', 'imageToVideo']),
+	...textToVideoFields,
+	...imageToVideoFields,
+	{
+		displayName: 'Completion',
+		name: 'completion',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Wait for the Video (Poll)',
+				value: 'poll',
+				description: 'Wait here until the videos are done, asking for all of them in one request per interval',
+			},
+			{
+				name: 'Return the Task ID at Once',
+				value: 'submitOnly',
+				description:
+					'Output the task ID straight away; pick the result up later with Task > Wait or a Hailuo Trigger',
+			},
+		],
+		default: 'poll',
+	},
+	simplifyField(show),
+	optionsCollection({ show }, [
+		option('callbackUrl', { '/completion': ['submitOnly', 'poll'] }),
+		...options(WAIT_OPTIONS, { '/completion': ['poll'] }),
+		...options(['concurrency', ...REQUEST_OPTIONS]),
+	]),
+];

@@ -1,0 +1,270 @@
+import { NodeApiError, sleep } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { apiError, isAccountProblem, isTransient, NOT_SENT_CODES } from './apiErrors';
+import type { Failure } from './apiErrors';
+import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, DEFAULTS } from './constants';
+import { isObject } from './taskRecord';
+
+/**
+ * The only module that talks to the Hailuo API: requests, error mapping and
+ * the retry policy. Queries are always safe to repeat; a submission is
+ * repeated only when it certainly created no task, because each one is billed.
+ */
+
+export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
+
+export interface ApiSettings {
+	requestTimeoutMs: number;
+	maxRetries: number;
+	/** Aborts waits between retries (the execution was cancelled). */
+	signal?: AbortSignal;
+}
+
+export interface GenerateRequest {
+	action: 'generate';
+	prompt: string;
+	model: string;
+	first_image_url?: string;
+	callback_url?: string;
+	async?: boolean;
+}
+
+interface Attempt {
+	ok?: IDataObject;
+	failure?: Failure;
+	retryAfterMs?: number;
+}
+
+export function normaliseBaseUrl(value: unknown): string {
+	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
+	return raw.replace(/\/+$/, '');
+}
+
+function parseRetryAfter(value: unknown): number | undefined {
+	const header = Array.isArray(value) ? value[0] : value;
+	if (typeof header !== 'string' && typeof header !== 'number') return undefined;
+	const secondsValue = Number(header);
+	if (Number.isFinite(secondsValue) && secondsValue >= 0) return secondsValue * 1000;
+	const date = Date.parse(String(header));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The code of a network error, however deep n8n's helpers wrapped it. */
+function networkCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && isObject(current as IDataObject); depth++) {
+		const candidate = current as { code?: unknown; cause?: unknown };
+		if (typeof candidate.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(candidate.code)) {
+			return candidate.code;
+		}
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+/** Reads an answer into JSON, or says precisely why it is not usable. */
+export function readAnswer(status: number, body: unknown, headers: IDataObject = {}): Attempt {
+	const textBody = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
+	let parsed: unknown = textBody === undefined ? body : undefined;
+	if (textBody !== undefined) {
+		const trimmed = textBody.trim();
+		if (trimmed === '') {
+			parsed = undefined;
+		} else if (trimmed.startsWith('<')) {
+			return { failure: { kind: 'html', status } };
+		} else {
+			try {
+				parsed = JSON.parse(trimmed);
+			} catch {
+				if (status >= 200 && status < 300) {
+					return { failure: { kind: 'badJson', status, reason: 'cut-off or invalid JSON' } };
+				}
+			}
+		}
+	}
+	if (status >= 200 && status < 300) {
+		if (parsed === undefined) return { failure: { kind: 'badJson', status, reason: 'empty body' } };
+		if (!isObject(parsed)) return { failure: { kind: 'badJson', status, reason: 'not a JSON object' } };
+		return { ok: parsed };
+	}
+	const errorBody = isObject(parsed) ? parsed : {};
+	const errorObject = isObject(errorBody.error) ? errorBody.error : {};
+	return {
+		failure: {
+			kind: 'status',
+			status,
+			code: typeof errorObject.code === 'string' ? errorObject.code : undefined,
+			apiMessage: typeof errorObject.message === 'string' ? errorObject.message.slice(0, 500) : undefined,
+			traceId: typeof errorBody.trace_id === 'string' ? errorBody.trace_id : undefined,
+		},
+		retryAfterMs: status === 429 ? parseRetryAfter(headers['retry-after']) : undefined,
+	};
+}
+
+export class HailuoApi {
+	private constructor(
+		private readonly ctx: ApiContext,
+		readonly baseUrl: string,
+		private readonly settings: ApiSettings,
+	) {}
+
+	static async connect(ctx: ApiContext, settings: Partial<ApiSettings> = {}): Promise<HailuoApi> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+		return new HailuoApi(ctx, normaliseBaseUrl(credentials.baseUrl), {
+			requestTimeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutSeconds * 1000,
+			maxRetries: settings.maxRetries ?? DEFAULTS.maxRetries,
+			signal: settings.signal,
+		});
+	}
+
+	/** Submit one generation. Returns the task id and the API's answer. */
+	async submit(
+		body: GenerateRequest,
+		itemIndex: number,
+	): Promise<{ taskId: string; answer: IDataObject }> {
+		const doing = 'submitting the video';
+		const answer = await this.call('/hailuo/videos', body as unknown as IDataObject, {
+			doing,
+			itemIndex,
+			submission: true,
+		});
+		const taskId = answer.task_id;
+		if (typeof taskId !== 'string' || taskId.trim() === '') {
+			throw apiError(
+				this.ctx.getNode(),
+				{ kind: 'badJson', status: 200, reason: 'no task_id in the answer' },
+				{ doing, baseUrl: this.baseUrl, submission: true, attempts: 1, waitedMs: 0, itemIndex },
+			);
+		}
+		return { taskId, answer };
+	}
+
+	/** One task record. */
+	async retrieve(taskId: string, itemIndex?: number): Promise<IDataObject> {
+		return await this.call(
+			'/hailuo/tasks',
+			{ action: 'retrieve', id: taskId },
+			{ doing: `reading task ${taskId}`, itemIndex, taskId },
+		);
+	}
+
+	/** Task records for up to BATCH_LIMIT ids in one request. Records for ids not asked for are dropped. */
+	async retrieveBatch(taskIds: string[]): Promise<Map<string, IDataObject>> {
+		if (taskIds.length > BATCH_LIMIT) {
+			throw new RangeError(`retrieveBatch takes at most ${BATCH_LIMIT} ids`);
+		}
+		const answer = await this.call(
+			'/hailuo/tasks',
+			{ action: 'retrieve_batch', ids: taskIds },
+			{ doing: `reading ${taskIds.length} task(s)` },
+		);
+		const asked = new Set(taskIds);
+		const records = new Map<string, IDataObject>();
+		const items = Array.isArray(answer.items) ? answer.items : [];
+		for (const item of items) {
+			if (isObject(item) && typeof item.id === 'string' && asked.has(item.id)) {
+				records.set(item.id, item);
+			}
+		}
+		return records;
+	}
+
+	private async call(
+		path: string,
+		body: IDataObject,
+		ctx: { doing: string; itemIndex?: number; taskId?: string; submission?: boolean },
+	): Promise<IDataObject> {
+		const started = Date.now();
+		let attempts = 0;
+		for (;;) {
+			attempts++;
+			const attempt = await this.attempt(path, body);
+			if (attempt.ok) return attempt.ok;
+			const failure = attempt.failure as Failure;
+			const certainlyNotSent =
+				(failure.kind === 'status' && failure.status !== 408 && failure.status < 500) ||
+				(failure.kind === 'network' && NOT_SENT_CODES.has(failure.code));
+			const retryable = ctx.submission
+				? certainlyNotSent && isTransient(failure)
+				: isTransient(failure) && !isAccountProblem(failure);
+			if (!retryable || attempts > this.settings.maxRetries || this.settings.signal?.aborted) {
+				throw apiError(this.ctx.getNode(), failure, {
+					...ctx,
+					baseUrl: this.baseUrl,
+					certainlyNotSent,
+					attempts,
+					waitedMs: Date.now() - started,
+				});
+			}
+			const backoff = Math.min(BACKOFF.baseMs * 2 ** (attempts - 1), BACKOFF.maxMs);
+			const jitter = backoff * 0.2 * Math.random();
+			const delay =
+				attempt.retryAfterMs !== undefined
+					? Math.min(attempt.retryAfterMs, BACKOFF.retryAfterCapMs)
+					: backoff + jitter;
+			this.ctx.logger.warn(
+				`Hailuo API: ${ctx.doing} failed (${describe(failure)}), retry ${attempts}/${this.settings.maxRetries} in ${Math.round(delay)} ms`,
+			);
+			await abortableSleep(delay, this.settings.signal);
+		}
+	}
+
+	private async attempt(path: string, body: IDataObject): Promise<Attempt> {
+		const options: IHttpRequestOptions = {
+			method: 'POST',
+			url: `${this.baseUrl}${path}`,
+			headers: { accept: 'application/json', 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: this.settings.requestTimeoutMs,
+		};
+		try {
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				CREDENTIAL_NAME,
+				options,
+			)) as { statusCode: number; body: unknown; headers: IDataObject };
+			return readAnswer(response.statusCode, response.body, response.headers ?? {});
+		} catch (error) {
+			const code = networkCode(error);
+			if (code) return { failure: { kind: 'network', code } };
+			if (error instanceof NodeApiError && error.httpCode) {
+				return { failure: { kind: 'status', status: Number(error.httpCode) } };
+			}
+			return { failure: { kind: 'network', code: 'EUNKNOWN' } };
+		}
+	}
+}
+
+function describe(failure: Failure): string {
+	if (failure.kind === 'network') return failure.code;
+	if (failure.kind === 'status') return `HTTP ${failure.status}`;
+	if (failure.kind === 'html') return `HTML page, HTTP ${failure.status}`;
+	return failure.reason;
+}
+
+/** Sleeps, but wakes early (and throws) when the execution is cancelled. */
+export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	if (!signal) return await sleep(ms);
+	if (signal.aborted) throw new Error('The execution was cancelled');
+	let onAbort: () => void = () => {};
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(new Error('The execution was cancelled'));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(ms), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}

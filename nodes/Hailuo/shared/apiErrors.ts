@@ -1,0 +1,165 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/**
+ * Turns what went wrong on the wire into errors a workflow builder can act on.
+ * Errors are built from a sanitised summary, never from the raw HTTP error,
+ * whose request config carries the Authorization header.
+ */
+
+export type Failure =
+	| { kind: 'status'; status: number; code?: string; apiMessage?: string; traceId?: string; body?: string }
+	| { kind: 'html'; status: number }
+	| { kind: 'badJson'; status: number; reason: string }
+	| { kind: 'network'; code: string; detail?: string };
+
+export interface FailureContext {
+	/** What was being done, e.g. "submitting the video" or "reading task 05af…" */
+	doing: string;
+	baseUrl: string;
+	/** A submission: a failure after sending may have created (and billed) a task. */
+	submission?: boolean;
+	/** Whether the request certainly never reached the API (submission only). */
+	certainlyNotSent?: boolean;
+	attempts: number;
+	waitedMs: number;
+	taskId?: string;
+	itemIndex?: number;
+}
+
+const NETWORK_MESSAGES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name could not be resolved',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ECONNRESET: 'the connection was cut before the answer was complete',
+	EPIPE: 'the connection was cut while sending',
+	ETIMEDOUT: 'no answer came in time',
+	ECONNABORTED: 'no answer came in time',
+	ERR_CANCELED: 'the request was cancelled',
+};
+
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
+
+/** Network failures after which the request certainly did not reach the API. */
+export const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isTransient(failure: Failure): boolean {
+	switch (failure.kind) {
+		case 'status':
+			return failure.status === 429 || failure.status >= 500;
+		case 'html':
+		case 'badJson':
+			return true;
+		case 'network':
+			return failure.code !== 'ERR_CANCELED';
+	}
+}
+
+/** Errors that say nothing about the request, only about the account: stop at once. */
+export function isAccountProblem(failure: Failure): boolean {
+	return failure.kind === 'status' && (failure.status === 401 || failure.status === 403);
+}
+
+function seconds(ms: number): string {
+	return `${Math.round(ms / 100) / 10} s`;
+}
+
+function headline(failure: Failure, ctx: FailureContext): string {
+	switch (failure.kind) {
+		case 'status': {
+			const api = failure.apiMessage ? `: ${failure.apiMessage}` : '';
+			const code = failure.code ? ` (${failure.code})` : '';
+			if (failure.status === 401 || failure.status === 403)
+				return `The Hailuo API rejected the token${code}`;
+			if (failure.status === 429) return `The Hailuo API is rate limiting this account${code}`;
+			if (failure.status === 404 && ctx.taskId) return `Task ${ctx.taskId} was not found${code}`;
+			if (failure.status >= 500)
+				return `The Hailuo API failed with HTTP ${failure.status} while ${ctx.doing}${code}${api}`;
+			return `The Hailuo API refused the request (HTTP ${failure.status}) while ${ctx.doing}${code}${api}`;
+		}
+		case 'html':
+			return `The Hailuo API answered with an HTML page instead of JSON (HTTP ${failure.status}) while ${ctx.doing}`;
+		case 'badJson':
+			return `The Hailuo API gave an unreadable answer (HTTP ${failure.status}, ${failure.reason}) while ${ctx.doing}`;
+		case 'network': {
+			const what = NETWORK_MESSAGES[failure.code] ?? `network error ${failure.code}`;
+			return `Could not reach the Hailuo API at ${ctx.baseUrl} while ${ctx.doing}: ${what}`;
+		}
+	}
+}
+
+function advice(failure: Failure, ctx: FailureContext): string[] {
+	const lines: string[] = [];
+	const retried =
+		ctx.attempts > 1 ? `The node tried ${ctx.attempts} times over ${seconds(ctx.waitedMs)}.` : '';
+	if (failure.kind === 'status') {
+		if (failure.status === 401 || failure.status === 403) {
+			lines.push(
+				'Open the Hailuo API credential and paste a valid token from the AceData Cloud console (and check its Base URL).',
+			);
+		} else if (failure.status === 429) {
+			lines.push(
+				`${retried} Lower "Concurrency" or raise "Poll Interval" in the node's options, or spread runs out in time; the quota of the account may also be used up.`.trim(),
+			);
+		} else if (failure.status === 404 && ctx.taskId) {
+			lines.push(
+				'Check the task id: it comes from the "taskId" of a Generate Video output, and tasks are visible only to the account that created them.',
+			);
+		} else if (failure.status >= 500) {
+			lines.push(`${retried} This is a fault on the provider's side.`.trim());
+		} else {
+			lines.push("Check the node's parameters (prompt, model, image URL) against the API's message.");
+		}
+		if (failure.traceId)
+			lines.push(`Trace id for AceData support: ${failure.traceId}.`);
+	} else if (failure.kind === 'html') {
+		lines.push(
+			`${retried} An HTML page usually comes from a gateway or proxy in front of the API, or from a Base URL that is not the API: check the credential's Base URL.`.trim(),
+		);
+	} else if (failure.kind === 'badJson') {
+		lines.push(`${retried} The answer was cut off or malformed; this is usually a passing gateway fault.`.trim());
+	} else if (TIMEOUT_CODES.has(failure.code)) {
+		lines.push(
+			`${retried} Raise "Request Timeout" in the node's options if the API is slow, or try again later.`.trim(),
+		);
+	} else {
+		lines.push(`${retried} Check the credential's Base URL and this machine's network access.`.trim());
+	}
+	if (ctx.submission && !ctx.certainlyNotSent) {
+		lines.push(
+			'The request may have reached the API, so a task may exist and be billed. It was NOT resubmitted, to avoid paying twice: check the AceData Cloud console (or Task > Get Many) before running this item again.',
+		);
+	} else if (ctx.submission) {
+		lines.push('No task was created for this item, so it is safe to run it again.');
+	}
+	if (ctx.taskId && !(failure.kind === 'status' && failure.status === 404)) {
+		lines.push(
+			`Task id: ${ctx.taskId}. Pick it up later with Task > Wait or Task > Get.`,
+		);
+	}
+	return lines;
+}
+
+export function apiError(node: INode, failure: Failure, ctx: FailureContext): NodeApiError {
+	const summary: JsonObject = { kind: failure.kind };
+	if (failure.kind === 'status') {
+		summary.status = failure.status;
+		if (failure.code) summary.code = failure.code;
+		if (failure.apiMessage) summary.message = failure.apiMessage;
+		if (failure.traceId) summary.trace_id = failure.traceId;
+	} else if (failure.kind === 'network') {
+		summary.code = failure.code;
+	} else {
+		summary.status = failure.status;
+	}
+	if (ctx.taskId) summary.task_id = ctx.taskId;
+	const httpCode = 'status' in failure ? String(failure.status) : undefined;
+	const error = new NodeApiError(node, summary, {
+		message: headline(failure, ctx),
+		description: advice(failure, ctx).join(' '),
+		httpCode,
+		itemIndex: ctx.itemIndex,
+	});
+	if (ctx.taskId) error.context.taskId = ctx.taskId;
+	return error;
+}

@@ -1,0 +1,97 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+
+import { simplify } from './taskRecord';
+import type { PolledTask } from './waiting';
+import type { RunSettings } from './settings';
+
+type ItemError = NodeApiError | NodeOperationError;
+
+/**
+ * The output of a run: items in input order, each paired with its input item.
+ * A failing item either becomes an error item (Continue On Fail) or stops the
+ * run, as n8n users expect.
+ */
+export class ItemResults {
+	private readonly items: Array<INodeExecutionData[] | undefined>;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		count: number,
+	) {
+		this.items = new Array(count).fill(undefined);
+	}
+
+	set(index: number, json: IDataObject | IDataObject[]) {
+		const list = Array.isArray(json) ? json : [json];
+		this.items[index] = list.map((entry) => ({ json: entry, pairedItem: { item: index } }));
+	}
+
+	/** Records the error (Continue On Fail) or throws it. */
+	fail(index: number, error: ItemError, known: IDataObject = {}) {
+		if (!this.ctx.continueOnFail()) throw error;
+		const json: IDataObject = { error: error.message, ...known };
+		if (error.description) json.errorDescription = error.description;
+		this.items[index] = [{ json, error, pairedItem: { item: index } }];
+	}
+
+	has(index: number): boolean {
+		return this.items[index] !== undefined;
+	}
+
+	toArray(): INodeExecutionData[] {
+		return this.items.flatMap((entry) => entry ?? []);
+	}
+}
+
+/** The output for a task that was waited on, by the user's rules for failures and timeouts. */
+export function settleTask(
+	ctx: IExecuteFunctions,
+	results: ItemResults,
+	index: number,
+	task: PolledTask,
+	settings: RunSettings,
+	timeoutSeconds: number,
+) {
+	const { outcome } = task;
+	const taskId = outcome.taskId as string;
+	if (task.problem) {
+		results.fail(index, task.problem, { taskId });
+		return;
+	}
+	if (outcome.state === 'failed' && settings.onTaskFailure === 'error') {
+		const reason = outcome.error ? `${outcome.error.message} (${outcome.error.code})` : 'no reason given';
+		results.fail(
+			index,
+			new NodeOperationError(ctx.getNode(), `Task ${taskId} failed: ${reason}`, {
+				itemIndex: index,
+				description: outcome.traceId
+					? `Trace id for AceData support: ${outcome.traceId}. Set "On Task Failure" to "Output the Failed Task" to handle failures in the workflow.`
+					: 'Set "On Task Failure" to "Output the Failed Task" to handle failures in the workflow.',
+			}),
+			{ taskId, state: 'failed' },
+		);
+		return;
+	}
+	const pickUp = `Task ${taskId} is still ${outcome.state} after ${timeoutSeconds} s. It is not lost: a Hailuo node with Task > Wait and this task id picks it up later.`;
+	if (!outcome.finished && settings.onTimeout === 'error') {
+		results.fail(
+			index,
+			new NodeOperationError(ctx.getNode(), `Task ${taskId} did not finish within ${timeoutSeconds} s`, {
+				itemIndex: index,
+				description: pickUp,
+			}),
+			{ taskId, state: outcome.state },
+		);
+		return;
+	}
+	if (!settings.simplify) {
+		results.set(index, (task.record as IDataObject | undefined) ?? { id: taskId });
+		return;
+	}
+	const json = simplify(outcome);
+	if (!outcome.finished) {
+		json.hint = task.lastPollError ? `${pickUp} Last status check failed: ${task.lastPollError}` : pickUp;
+	}
+	results.set(index, json);
+}
