@@ -64,6 +64,8 @@ function createSimulator(options = {}) {
 			rateLimited: 0,
 			faults: 0,
 			other: 0,
+			/** most submissions the simulator was answering at the same time */
+			maxConcurrentSubmits: 0,
 		};
 	}
 
@@ -263,9 +265,21 @@ function createSimulator(options = {}) {
 		}
 	}
 
+	let submitsInFlight = 0;
+
 	async function handleVideos(req, res, body) {
 		counts.submit++;
-		if (config.submitLatencyMs) await new Promise((r) => later(config.submitLatencyMs, r));
+		submitsInFlight++;
+		counts.maxConcurrentSubmits = Math.max(counts.maxConcurrentSubmits, submitsInFlight);
+		try {
+			if (config.submitLatencyMs) await new Promise((r) => later(config.submitLatencyMs, r));
+			return await answerSubmission(res, body);
+		} finally {
+			submitsInFlight--;
+		}
+	}
+
+	async function answerSubmission(res, body) {
 		if (!body || body.action !== 'generate') {
 			return send(res, 400, errorBody('api_not_implemented', `action must be "generate", got ${JSON.stringify(body?.action)}`));
 		}
