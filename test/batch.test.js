@@ -1,0 +1,52 @@
+const { useSimulator, textToVideo } = require('./harness/fixtures');
+
+const { sim, run } = useSimulator();
+
+describe('many items', () => {
+	test('50 prompts: bounded concurrent submission, one status request per poll round, input order kept', async () => {
+		// Videos finish at different times, in reverse order of submission.
+		sim.set({ generationMs: (task) => 1500 - Number(task.request.prompt.split(' ')[1]) * 20 });
+		const items = Array.from({ length: 50 }, (_, i) => ({ prompt: `prompt ${i}` }));
+		const r = await run(textToVideo({}, { pollInterval: 0.5, concurrency: 5 }), items);
+
+		expect(r.status).toBe('success');
+		expect(r.json).toHaveLength(50);
+		expect(r.json.map((j) => j.prompt)).toEqual(items.map((i) => i.prompt));
+		expect(r.items.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(r.json.every((j) => j.state === 'succeeded' && j.videoUrl)).toBe(true);
+
+		expect(sim.counts.submit).toBe(50);
+		expect(sim.counts.maxConcurrentSubmits).toBeLessThanOrEqual(5);
+		expect(sim.counts.retrieve).toBe(0);
+		// One request per round for all 50: the rounds until the slowest video (1.5 s) at 0.5 s.
+		const batches = sim.log.filter((e) => e.kind === 'retrieveBatch');
+		expect(batches.length).toBe(sim.counts.retrieveBatch);
+		expect(sim.counts.retrieveBatch).toBeGreaterThanOrEqual(2);
+		expect(sim.counts.retrieveBatch).toBeLessThanOrEqual(5);
+		expect(batches[0].ids).toHaveLength(50);
+		// Finished tasks are not asked for again.
+		for (let i = 1; i < batches.length; i++) expect(batches[i].ids.length).toBeLessThanOrEqual(batches[i - 1].ids.length);
+	});
+
+	test('120 items are polled in batches of at most 50 ids', async () => {
+		sim.set({ generationMs: 400 });
+		const items = Array.from({ length: 120 }, (_, i) => ({ prompt: `p${i}` }));
+		const r = await run(textToVideo({}, { pollInterval: 1, concurrency: 10 }), items);
+		expect(r.json).toHaveLength(120);
+		expect(r.json.every((j) => j.state === 'succeeded')).toBe(true);
+		const sizes = sim.log.filter((e) => e.kind === 'retrieveBatch').map((e) => e.ids.length);
+		expect(sizes).toEqual([50, 50, 20]);
+		expect(sim.counts.maxConcurrentSubmits).toBeLessThanOrEqual(10);
+	});
+
+	test('concurrency makes submissions overlap: 20 prompts at 100 ms each take about 4 rounds, not 20', async () => {
+		sim.set({ submitLatencyMs: 100 });
+		const items = Array.from({ length: 20 }, (_, i) => ({ prompt: `p${i}` }));
+		const started = Date.now();
+		const r = await run(textToVideo({ completion: 'submitOnly' }, { concurrency: 5 }), items);
+		const elapsed = Date.now() - started;
+		expect(r.json).toHaveLength(20);
+		expect(sim.counts.maxConcurrentSubmits).toBe(5);
+		expect(elapsed).toBeLessThan(20 * 100);
+	});
+});
