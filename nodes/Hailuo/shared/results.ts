@@ -32,7 +32,9 @@ export class ItemResults {
 		if (!this.ctx.continueOnFail()) throw error;
 		const json: IDataObject = { error: error.message, ...known };
 		if (error.description) json.errorDescription = error.description;
-		this.items[index] = [{ json, error, pairedItem: { item: index } }];
+		// Not set as the item's `error`: n8n would then reduce the JSON to the
+		// message and drop the task id.
+		this.items[index] = [{ json, pairedItem: { item: index } }];
 	}
 
 	has(index: number): boolean {
