@@ -390,10 +390,11 @@ function createSimulator(options = {}) {
 			faults.push({ ...fault });
 			return this;
 		},
-		/** Forget counts and the log (not the tasks). */
+		/** Forget counts, the log and pending faults (not the tasks). */
 		resetCounts() {
 			counts = emptyCounts();
 			log = [];
+			faults.length = 0;
 		},
 		/** Change configuration between tests. */
 		set(overrides) {

@@ -148,7 +148,7 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
 		if (failure.apiMessage) summary.message = failure.apiMessage;
 		if (failure.traceId) summary.trace_id = failure.traceId;
 	} else if (failure.kind === 'network') {
-		summary.code = failure.code;
+		summary.networkCode = failure.code;
 	} else {
 		summary.status = failure.status;
 	}
@@ -160,6 +160,8 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
 		httpCode,
 		itemIndex: ctx.itemIndex,
 	});
+	// NodeApiError maps some codes to generic texts; the specific one is more useful.
+	error.message = headline(failure, ctx);
 	if (ctx.taskId) error.context.taskId = ctx.taskId;
 	return error;
 }
