@@ -4,11 +4,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { taskDescription, taskHandlers } from './resources/task';
 import { videoDescription, videoHandlers } from './resources/video';
 import { testHailuoCredential } from './shared/credentialTest';
+import { resumeFromCallback } from './shared/pause';
 
 const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
 	video: videoHandlers,
@@ -29,6 +32,17 @@ export class Hailuo implements INodeType {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: 'hailuoApi', required: true, testedBy: 'hailuoApiTest' }],
+		// The resume URL of a paused execution ("Pause Until Callback").
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+				ndvHideUrl: true,
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -49,6 +63,10 @@ export class Hailuo implements INodeType {
 	methods = {
 		credentialTest: { hailuoApiTest: testHailuoCredential },
 	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;

@@ -9,11 +9,12 @@ import { readRunSettings } from '../../shared/settings';
 import type { RunSettings } from '../../shared/settings';
 import { simplify, unknownTask } from '../../shared/taskRecord';
 import { InputError } from '../../shared/validation';
+import { assertSingleItem, resumeUrl } from '../../shared/pause';
 import { pollTasks } from '../../shared/waiting';
 import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
 
-type Completion = 'poll' | 'submitOnly';
+type Completion = 'poll' | 'submitOnly' | 'pauseUntilCallback';
 type ItemError = NodeApiError | NodeOperationError;
 
 interface Submission {
@@ -29,7 +30,7 @@ function buildRequest(
 	index: number,
 	operation: VideoOperation,
 	baseUrl: string,
-	completion: Completion,
+	resumeUrl: string | undefined,
 ): GenerateRequest {
 	const check = new InputError(ctx.getNode(), index);
 	const prompt = check.text(
@@ -55,7 +56,9 @@ function buildRequest(
 	}
 	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
 	const callbackUrl = options.callbackUrl;
-	if (typeof callbackUrl === 'string' && callbackUrl.trim() !== '') {
+	if (resumeUrl !== undefined) {
+		body.callback_url = resumeUrl;
+	} else if (typeof callbackUrl === 'string' && callbackUrl.trim() !== '') {
 		body.callback_url = check.publicUrl(
 			'Callback URL',
 			callbackUrl,
@@ -67,7 +70,6 @@ function buildRequest(
 		// would keep a connection open for minutes per video.
 		body.async = true;
 	}
-	if (completion === 'submitOnly' && body.callback_url === undefined) body.async = true;
 	return body;
 }
 
@@ -80,6 +82,19 @@ function withSubmittedTasks(error: ItemError, submissions: Submission[]): ItemEr
 		error.context.submittedTaskIds = created.map((s) => s.taskId as string);
 	}
 	return error;
+}
+
+/**
+ * Puts the execution to wait until the API calls back (or the time limit).
+ * When the limit passes, n8n continues with the node's input unchanged, so the
+ * task id is also kept where a user can find it: the execution's custom data
+ * and the log.
+ */
+async function waitForCallback(ctx: IExecuteFunctions, taskId: string, settings: RunSettings) {
+	ctx.customData.set('hailuoTaskId', taskId);
+	const until = new Date(Date.now() + settings.timeoutMs);
+	ctx.logger.info(`Hailuo task ${taskId} submitted; execution waits for its callback until ${until.toISOString()}`);
+	await ctx.putExecutionToWait(until);
 }
 
 async function submitAll(
@@ -127,12 +142,15 @@ export async function generate(
 	const signal = this.getExecutionCancelSignal();
 	const api = await HailuoApi.connect(this, { ...settings, signal });
 	const results = new ItemResults(this, items.length);
+	const pause = completion === 'pauseUntilCallback';
+	if (pause) assertSingleItem(this, items.length);
+	const callbackToResume = pause ? resumeUrl(this, api.baseUrl) : undefined;
 
 	// Every item is checked before the first paid request.
 	const submissions: Submission[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
-			submissions.push({ index, body: buildRequest(this, index, operation, api.baseUrl, completion) });
+			submissions.push({ index, body: buildRequest(this, index, operation, api.baseUrl, callbackToResume) });
 		} catch (error) {
 			results.fail(index, error as NodeOperationError);
 		}
@@ -141,13 +159,14 @@ export async function generate(
 	await submitAll(this, api, submissions, results, settings);
 	const submitted = submissions.filter((s) => s.taskId !== undefined);
 
-	if (completion === 'submitOnly') {
+	if (completion !== 'poll') {
 		for (const s of submitted) {
 			const json = settings.simplify
 				? simplify({ ...unknownTask(s.taskId as string), model: s.body.model, prompt: s.body.prompt })
 				: (s.answer as IDataObject);
 			results.set(s.index, json);
 		}
+		if (pause && submitted.length === 1) await waitForCallback(this, submitted[0].taskId as string, settings);
 		return results.toArray();
 	}
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { option, options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
+import { option, options, optionsCollection, REQUEST_OPTIONS, simplifyField } from '../common';
 import { promptField } from './fields';
 import { imageToVideo, imageToVideoFields } from './imageToVideo';
 import { textToVideo, textToVideoFields } from './textToVideo';
@@ -53,13 +53,20 @@ export const videoDescription: INodeProperties[] = [
 				description:
 					'Output the task ID straight away; pick the result up later with Task > Wait or a Hailuo Trigger',
 			},
+			{
+				name: 'Pause Until Callback',
+				value: 'pauseUntilCallback',
+				description:
+					"Pause this execution (nothing polls, no worker is held) until the API calls back; one item per execution; needs n8n's public webhook URL",
+			},
 		],
 		default: 'poll',
 	},
 	simplifyField(show),
 	optionsCollection({ show }, [
 		option('callbackUrl', { '/completion': ['submitOnly', 'poll'] }),
-		...options(WAIT_OPTIONS, { '/completion': ['poll'] }),
+		...options(['pollInterval', 'onTimeout', 'onTaskFailure'], { '/completion': ['poll'] }),
+		option('timeout', { '/completion': ['poll', 'pauseUntilCallback'] }),
 		...options(['concurrency', ...REQUEST_OPTIONS]),
 	]),
 ];

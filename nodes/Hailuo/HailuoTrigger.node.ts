@@ -1,0 +1,117 @@
+import type {
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { HailuoApi } from './shared/api';
+import { isDuplicate, isRejection, readCallback, refuse, secretMatches, verifyCallback } from './shared/callbacks';
+import { CREDENTIAL_NAME } from './shared/constants';
+import { readTask, simplify } from './shared/taskRecord';
+import type { TaskOutcome } from './shared/taskRecord';
+
+export class HailuoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Hailuo Trigger',
+		name: 'hailuoTrigger',
+		icon: { light: 'file:hailuo.svg', dark: 'file:hailuo.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["events"].join(", ") + " videos"}}',
+		description: 'Starts the workflow when the Hailuo API calls back with a finished video',
+		defaults: { name: 'Hailuo Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		credentials: [{ name: 'hailuoApi', required: false }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'hailuo',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Paste this node\'s Production URL (shown above) into the "Callback URL" option of a Hailuo node. With a Secret, append ?secret=YOUR_SECRET to it.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Video Succeeded', value: 'succeeded' },
+					{ name: 'Video Failed', value: 'failed' },
+				],
+				default: ['succeeded', 'failed'],
+				description: 'Which outcomes start the workflow. Other callbacks are acknowledged and ignored.',
+			},
+			{
+				displayName: 'Secret',
+				name: 'secret',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'If set, only callbacks whose URL carries ?secret= followed by this value are accepted; others get 401',
+			},
+			{
+				displayName: 'Verify With the API',
+				name: 'verify',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to read every called-back task from the API with the credential and use that record, so a forged callback cannot inject a video URL. Needs a Hailuo API credential.',
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to return one flat item (taskId, state, videoUrl, videos, error...) instead of the raw callback body',
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const secret = this.getNodeParameter('secret', '') as string;
+		if (secret !== '' && !secretMatches(secret, (this.getQueryData() as IDataObject).secret)) {
+			return refuse(this, { status: 401, message: 'Missing or wrong secret.' });
+		}
+		const callback = readCallback(this);
+		if (isRejection(callback)) return refuse(this, callback);
+
+		let outcome: TaskOutcome;
+		let raw: IDataObject = callback.body;
+		let verified = false;
+		const credentialChosen = this.getNode().credentials?.[CREDENTIAL_NAME] !== undefined;
+		if (this.getNodeParameter('verify', true) === true && credentialChosen) {
+			const api = await HailuoApi.connect(this, { maxRetries: 2, requestTimeoutMs: 15_000 });
+			const result = await verifyCallback(api, callback);
+			if (isRejection(result)) return refuse(this, result);
+			outcome = result.outcome;
+			// What comes out is the API's own final result, never the body's claims.
+			raw = (result.record.response as IDataObject | undefined) ?? result.record;
+			verified = true;
+		} else {
+			outcome = { ...readTask(callback.body, { final: true }), taskId: callback.taskId };
+		}
+
+		const events = this.getNodeParameter('events', []) as string[];
+		if (!events.includes(outcome.state)) {
+			return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
+		}
+		if (isDuplicate(this, callback.taskId)) {
+			return { webhookResponse: { accepted: true, started: false, reason: 'duplicate callback' } };
+		}
+		const json = this.getNodeParameter('simplify', true) === false ? raw : { ...simplify(outcome), verified };
+		return { workflowData: [[{ json }]] };
+	}
+}
