@@ -8,8 +8,9 @@
  */
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
-const { Workflow, ICredentialsHelper, createDeferredPromise } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { Workflow, ICredentialsHelper } = require('n8n-workflow');
+const http = require('node:http');
+const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext } = require('n8n-core');
 
 const DIST = path.resolve(__dirname, '..', '..', 'dist');
 const PACKAGE = 'n8n-nodes-hailuo';
@@ -113,85 +114,273 @@ class CredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+const BASE = 'http://127.0.0.1:5678';
+
 /**
- * Build and run a workflow: Items -> Hailuo (parameters given) [-> more nodes].
- * Returns what a user sees: the Hailuo node's output items, or the error.
+ * One n8n-like instance in-process: node types, credentials, the engine, and
+ * (optionally) an HTTP server playing n8n's webhook layer: POST
+ * /webhook/<path> runs a trigger node's webhook(), POST
+ * /webhook-waiting/<executionId> resumes a paused execution the way n8n does
+ * (the node's webhook() output becomes its output, then the run goes on).
  */
-async function runHailuo({ parameters, items = [{}], credentials, continueOnFail = false, extraTypes = {}, timeoutMs }) {
-	const { nodes: packageNodes, credentialTypes } = loadPackage();
-	const nodeTypes = new NodeTypes({ ...packageNodes, testItems: new TestItems(), ...extraTypes });
-	const credentialId = 'cred-1';
-	const store = { [credentialId]: credentials };
-	const workflowData = {
-		id: 'wf-test',
-		name: 'Hailuo test',
-		active: false,
-		nodes: [
-			{ id: randomUUID(), name: 'Items', type: 'testItems', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } },
-			{
-				id: randomUUID(),
-				name: 'Hailuo',
-				type: `${PACKAGE}.hailuo`,
-				typeVersion: 1,
-				position: [200, 0],
-				parameters,
-				credentials: { hailuoApi: { id: credentialId, name: 'Hailuo account' } },
-				onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+class Instance {
+	constructor({ credentials = {} } = {}) {
+		const { nodes, credentialTypes } = loadPackage();
+		this.nodeTypes = new NodeTypes({ ...nodes, testItems: new TestItems() });
+		this.credentialTypes = credentialTypes;
+		this.store = { 'cred-1': credentials };
+		this.baseUrl = BASE;
+		this.waiting = new Map();
+		this.finished = new Map();
+		this.triggers = new Map();
+		this.started = [];
+	}
+
+	setCredentials(data) {
+		this.store['cred-1'] = data;
+	}
+
+	additionalData(executionId, http = {}) {
+		return {
+			credentialsHelper: new CredentialsHelper(this.credentialTypes, this.store),
+			executionId,
+			restApiUrl: `${this.baseUrl}/rest`,
+			instanceBaseUrl: `${this.baseUrl}/`,
+			formBaseUrl: `${this.baseUrl}/form`,
+			formWaitingBaseUrl: `${this.baseUrl}/form-waiting`,
+			formTestBaseUrl: `${this.baseUrl}/form-test`,
+			webhookBaseUrl: `${this.baseUrl}/webhook`,
+			webhookWaitingBaseUrl: `${this.baseUrl}/webhook-waiting`,
+			webhookTestBaseUrl: `${this.baseUrl}/webhook-test`,
+			mcpBaseUrl: `${this.baseUrl}/mcp`,
+			mcpTestBaseUrl: `${this.baseUrl}/mcp-test`,
+			currentNodeExecutionIndex: 0,
+			variables: {},
+			executeWorkflow: async () => {
+				throw new Error('not used');
 			},
-		],
-		connections: { Items: { main: [[{ node: 'Hailuo', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
+			getRunExecutionData: async () => undefined,
+			getRuntimeCredential: async () => undefined,
+			logAiEvent: () => {},
+			...http,
+		};
+	}
+
+	/** A workflow object from n8n JSON (nodes get the test credential). */
+	workflow(nodes, connections = {}) {
+		const workflowData = {
+			id: `wf-${randomUUID().slice(0, 8)}`,
+			name: 'Hailuo test',
+			active: false,
+			nodes: nodes.map((node) => ({
+				id: randomUUID(),
+				typeVersion: 1,
+				position: [0, 0],
+				...node,
+				credentials: node.type.startsWith(PACKAGE) && !node.noCredential ? { hailuoApi: { id: 'cred-1', name: 'Hailuo account' } } : undefined,
+			})),
+			connections,
+			settings: { executionOrder: 'v1' },
+		};
+		return { workflowData, workflow: new Workflow({ ...workflowData, nodeTypes: this.nodeTypes }) };
+	}
+
+	hooksFor(executionId, workflowData, mode) {
+		return new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	}
+
+	/** Runs a workflow from its start node; a run that pauses is kept for resume(). */
+	async run({ workflowData, workflow }, startNode, { timeoutMs = 25_000, mode = 'manual' } = {}) {
+		const executionId = randomUUID();
+		const additionalData = this.additionalData(executionId);
+		additionalData.hooks = this.hooksFor(executionId, workflowData, mode);
+		const execution = new WorkflowExecute(additionalData, mode);
+		const result = await withTimeout(execution.run({ workflow, startNode: workflow.getNode(startNode) }), timeoutMs);
+		return this.keep(executionId, { workflowData, workflow }, result);
+	}
+
+	keep(executionId, wf, result) {
+		const entry = { executionId, ...wf, result };
+		if (result.status === 'waiting') this.waiting.set(executionId, entry);
+		else this.finished.set(executionId, entry);
+		return { executionId, ...summarise(result) };
+	}
+
+	/** What n8n does when a waiting execution's time limit passes: re-run, the paused node disabled. */
+	async expireWait(executionId, { timeoutMs = 25_000 } = {}) {
+		const entry = this.waiting.get(executionId);
+		this.waiting.delete(executionId);
+		const additionalData = this.additionalData(executionId);
+		additionalData.hooks = this.hooksFor(executionId, entry.workflowData, 'webhook');
+		const execution = new WorkflowExecute(additionalData, 'webhook', entry.result.data);
+		const result = await withTimeout(execution.processRunExecutionData(entry.workflow), timeoutMs);
+		return this.keep(executionId, entry, result);
+	}
+
+	async resume(executionId, req, res) {
+		const entry = this.waiting.get(executionId);
+		if (!entry) return res.status(409).json({ message: 'execution is not waiting' });
+		const runExecutionData = entry.result.data;
+		const stackEntry = runExecutionData.executionData.nodeExecutionStack[0];
+		const node = stackEntry.node;
+		const nodeType = this.nodeTypes.getByNameAndVersion(node.type);
+		const additionalData = this.additionalData(executionId, { httpRequest: req, httpResponse: res });
+		const webhookData = { webhookDescription: nodeType.description.webhooks[0], isTest: false, node: node.name, workflowId: entry.workflow.id, httpMethod: 'POST', path: '' };
+		const context = new WebhookContext(entry.workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
+		const response = await nodeType.webhook.call(context);
+		if (!response.workflowData) {
+			if (!response.noWebhookResponse) res.status(200).json(response.webhookResponse ?? { message: 'Workflow got started.' });
+			return;
+		}
+		this.waiting.delete(executionId);
+		res.status(200).json({ message: 'Workflow was resumed' });
+		stackEntry.data.main = response.workflowData;
+		const resumeData = this.additionalData(executionId);
+		resumeData.hooks = this.hooksFor(executionId, entry.workflowData, 'webhook');
+		const execution = new WorkflowExecute(resumeData, 'webhook', runExecutionData);
+		const result = await execution.processRunExecutionData(entry.workflow);
+		this.keep(executionId, entry, result);
+		entry.resolve?.();
+	}
+
+	/** Registers an active workflow whose trigger listens on POST /webhook/<path>. */
+	activate(wf, triggerName) {
+		const node = wf.workflow.getNode(triggerName);
+		const nodeType = this.nodeTypes.getByNameAndVersion(node.type);
+		const path = `${node.webhookId}/${nodeType.description.webhooks[0].path}`;
+		this.triggers.set(path, { ...wf, node, nodeType });
+		return `${this.baseUrl}/webhook/${path}`;
+	}
+
+	async trigger(path, req, res) {
+		const entry = this.triggers.get(path);
+		if (!entry) return res.status(404).json({ message: 'webhook not registered' });
+		const executionId = randomUUID();
+		const additionalData = this.additionalData(executionId, { httpRequest: req, httpResponse: res });
+		const webhookData = { webhookDescription: entry.nodeType.description.webhooks[0], isTest: false, node: entry.node.name, workflowId: entry.workflow.id, httpMethod: 'POST', path };
+		const context = new WebhookContext(entry.workflow, entry.node, additionalData, 'webhook', webhookData, [], undefined);
+		const response = await entry.nodeType.webhook.call(context);
+		if (response.noWebhookResponse) return;
+		if (!response.workflowData) {
+			res.status(200).json(response.webhookResponse ?? {});
+			return;
+		}
+		res.status(200).json({ message: 'Workflow was started' });
+		this.started.push({ executionId, items: response.workflowData[0], json: response.workflowData[0].map((i) => i.json) });
+	}
+
+	/** Starts the HTTP webhook layer on a loopback port. */
+	async listen() {
+		this.server = http.createServer((req, res) => {
+			handle(this, req, res).catch((error) => {
+				if (!res.headersSent) {
+					res.writeHead(500, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ message: error.message }));
+				}
+			});
+		});
+		await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.baseUrl = `http://127.0.0.1:${this.server.address().port}`;
+		return this.baseUrl;
+	}
+
+	async close() {
+		if (this.server) await new Promise((resolve) => this.server.close(resolve));
+	}
+}
+
+/** A small express-like request/response pair over node's http, as n8n's webhook layer gives nodes. */
+async function handle(instance, req, res) {
+	const chunks = [];
+	for await (const chunk of req) chunks.push(chunk);
+	const rawBody = Buffer.concat(chunks);
+	const url = new URL(req.url, 'http://n8n');
+	const request = {
+		method: req.method,
+		headers: req.headers,
+		query: Object.fromEntries(url.searchParams),
+		params: {},
+		rawBody,
+		body: {},
 	};
-	const workflow = new Workflow({ ...workflowData, nodeTypes });
-	const executionId = randomUUID();
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
-	const logs = [];
-	const additionalData = {
-		credentialsHelper: new CredentialsHelper(credentialTypes, store),
-		hooks,
-		executionId,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		formBaseUrl: 'http://127.0.0.1:5678/form',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('not used');
+	if (/json/i.test(req.headers['content-type'] ?? '') && rawBody.length > 0) {
+		try {
+			request.body = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			res.writeHead(400, { 'content-type': 'application/json' });
+			return res.end(JSON.stringify({ message: 'invalid JSON' }));
+		}
+	}
+	const response = {
+		statusCode: 200,
+		headersSent: false,
+		status(code) {
+			this.statusCode = code;
+			return this;
 		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
+		json(body) {
+			this.headersSent = true;
+			res.writeHead(this.statusCode, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+			return this;
+		},
+		end(body) {
+			this.headersSent = true;
+			res.writeHead(this.statusCode);
+			res.end(body);
+			return this;
 		},
 	};
-	const started = Date.now();
-	const execution = new WorkflowExecute(additionalData, 'manual');
-	const run = execution.run({ workflow, startNode: workflow.getNode('Items') });
+	const [, kind, ...rest] = url.pathname.split('/');
+	if (req.method === 'POST' && kind === 'webhook-waiting') return await instance.resume(rest[0], request, response);
+	if (req.method === 'POST' && kind === 'webhook') return await instance.trigger(rest.join('/'), request, response);
+	response.status(404).json({ message: 'not found' });
+}
+
+function withTimeout(run, timeoutMs) {
 	let timer;
-	const result = await (timeoutMs
-		? Promise.race([run, new Promise((_, reject) => (timer = setTimeout(() => { run.cancel(); reject(new Error(`workflow still running after ${timeoutMs} ms`)); }, timeoutMs)))])
-		: run).finally(() => clearTimeout(timer));
-	const runData = result.data.resultData.runData.Hailuo;
-	const taskData = runData?.[0];
+	return Promise.race([
+		run,
+		new Promise((_, reject) => {
+			timer = setTimeout(() => {
+				run.cancel?.();
+				reject(new Error(`workflow still running after ${timeoutMs} ms`));
+			}, timeoutMs);
+		}),
+	]).finally(() => clearTimeout(timer));
+}
+
+/** What a user sees of a run: the Hailuo node's output items, or the error. */
+function summarise(result, nodeName = 'Hailuo') {
+	const taskData = result.data.resultData.runData[nodeName]?.at(-1);
+	const items = taskData?.data?.main?.[0] ?? [];
 	return {
 		status: result.status,
-		elapsedMs: Date.now() - started,
-		items: taskData?.data?.main?.[0] ?? [],
-		json: (taskData?.data?.main?.[0] ?? []).map((item) => item.json),
+		items,
+		json: items.map((item) => item.json),
 		error: result.data.resultData.error,
-		nodeError: taskData?.error,
 		waitTill: result.waitTill,
-		logs,
 		result,
 	};
 }
 
-module.exports = { runHailuo, loadPackage, NodeTypes, CredentialsHelper, PACKAGE, createDeferredPromise };
+/** Items -> Hailuo (with the given parameters). */
+function hailuoWorkflow(instance, { parameters, items = [{}], continueOnFail = false }) {
+	return instance.workflow(
+		[
+			{ name: 'Items', type: 'testItems', parameters: { items: JSON.stringify(items) } },
+			{ name: 'Hailuo', type: `${PACKAGE}.hailuo`, parameters, onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow' },
+		],
+		{ Items: { main: [[{ node: 'Hailuo', type: 'main', index: 0 }]] } },
+	);
+}
+
+/** Build and run Items -> Hailuo once; returns the output items or the error. */
+async function runHailuo({ parameters, items = [{}], credentials, continueOnFail = false, timeoutMs }) {
+	const instance = new Instance({ credentials });
+	const started = Date.now();
+	const run = await instance.run(hailuoWorkflow(instance, { parameters, items, continueOnFail }), 'Items', { timeoutMs });
+	return { ...run, elapsedMs: Date.now() - started };
+}
+
+module.exports = { runHailuo, hailuoWorkflow, Instance, loadPackage, PACKAGE };

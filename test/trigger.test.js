@@ -1,0 +1,187 @@
+const { request } = require('undici');
+const { createSimulator } = require('./simulator/simulator');
+const { Instance, hailuoWorkflow, PACKAGE } = require('./harness/n8n');
+const { TOKEN, FAST } = require('./harness/fixtures');
+const { waitFor } = require('./harness/wait');
+
+const sim = createSimulator({ token: TOKEN, generationMs: 300 });
+let n8n;
+
+beforeAll(async () => {
+	await sim.start();
+	n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
+	await n8n.listen();
+});
+afterAll(async () => {
+	await n8n.close();
+	await sim.stop();
+});
+beforeEach(() => {
+	sim.resetCounts();
+	sim.set({ duplicateCallbacks: 0, generationMs: 300 });
+	n8n.started.length = 0;
+});
+
+let triggerCount = 0;
+/** An active workflow starting at a Hailuo Trigger; returns its production URL. */
+function activeTrigger(parameters = {}, { noCredential = false } = {}) {
+	triggerCount++;
+	const wf = n8n.workflow([
+		{ name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, webhookId: `hook-${triggerCount}`, parameters, noCredential },
+	]);
+	return n8n.activate(wf, 'Hailuo Trigger');
+}
+
+async function submitWithCallback(callbackUrl, prompts) {
+	const run = await n8n.run(
+		hailuoWorkflow(n8n, {
+			parameters: { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', completion: 'submitOnly', options: { ...FAST, callbackUrl } },
+			items: prompts.map((prompt) => ({ prompt })),
+		}),
+		'Items',
+	);
+	expect(run.status).toBe('success');
+	return run.json.map((j) => j.taskId);
+}
+
+async function post(url, body, headers = { 'content-type': 'application/json' }) {
+	const response = await request(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	const text = await response.body.text();
+	return { status: response.statusCode, text, json: text.startsWith('{') ? JSON.parse(text) : undefined };
+}
+
+/** A finished task's genuine callback body. */
+async function finishedTask(prompt = 'real') {
+	const [taskId] = await submitWithCallback(undefined, [prompt]);
+	sim.finishNow(taskId);
+	return { taskId, body: sim.finalResult(taskId) };
+}
+
+describe('Hailuo Trigger', () => {
+	test('starts one execution per finished task, with the verified, simplified task', async () => {
+		const url = activeTrigger({ secret: 's3cret' });
+		const ids = await submitWithCallback(`${url}?secret=s3cret`, ['one', 'two', '[fail] three']);
+		await waitFor(() => n8n.started.length === 3, 5000, 'three executions');
+		const byTask = Object.fromEntries(n8n.started.map((s) => [s.json[0].taskId, s.json[0]]));
+		expect(Object.keys(byTask).sort()).toEqual([...ids].sort());
+		expect(byTask[ids[0]]).toMatchObject({ state: 'succeeded', videoUrl: `${sim.url}/cdn/${ids[0]}.mp4`, verified: true, prompt: 'one' });
+		expect(byTask[ids[2]]).toMatchObject({ state: 'failed', error: { code: 'generation_failed' } });
+		expect(sim.counts.retrieve).toBe(3);
+	});
+
+	test('a callback delivered twice starts the workflow once', async () => {
+		sim.set({ duplicateCallbacks: 2 });
+		const url = activeTrigger();
+		await submitWithCallback(url, ['dup']);
+		await waitFor(() => sim.counts.callbacks === 3, 5000, 'three deliveries');
+		await new Promise((r) => setTimeout(r, 200));
+		expect(n8n.started).toHaveLength(1);
+	});
+
+	test('Events: callbacks for unselected outcomes are acknowledged and start nothing', async () => {
+		const url = activeTrigger({ events: ['failed'] });
+		const { body } = await finishedTask();
+		const answer = await post(url, body);
+		expect(answer.status).toBe(200);
+		expect(answer.json).toMatchObject({ accepted: true, started: false });
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test.each([
+		['missing', ''],
+		['wrong', '?secret=guess'],
+		['wrong case', '?secret=S3CRET'],
+	])('%s secret: 401, nothing started, the secret is not echoed', async (_, query) => {
+		const url = activeTrigger({ secret: 's3cret' });
+		const { body } = await finishedTask();
+		const answer = await post(`${url}${query}`, body);
+		expect(answer.status).toBe(401);
+		expect(answer.text).not.toContain('s3cret');
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('a forged body pointing at another video is refused', async () => {
+		const url = activeTrigger();
+		const { body } = await finishedTask();
+		body.data[0].video_url = 'https://evil.example/malware.mp4';
+		const answer = await post(url, body);
+		expect(answer.status).toBe(400);
+		expect(answer.json.message).toContain("does not match the API's record");
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('a forged body for a task the API does not know is refused', async () => {
+		const url = activeTrigger();
+		const answer = await post(url, { success: true, task_id: '12345678-aaaa-bbbb-cccc-1234567890ab', data: [{ video_url: 'https://evil.example/x.mp4', state: 'succeeded' }] });
+		expect(answer.status).toBe(400);
+		expect(answer.json.message).toContain('Unknown task');
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('a callback that claims success for a task still running is refused', async () => {
+		sim.set({ generationMs: 60_000 });
+		const url = activeTrigger();
+		const [taskId] = await submitWithCallback(undefined, ['running']);
+		const answer = await post(url, { success: true, task_id: taskId, data: [] });
+		expect(answer.status).toBe(409);
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('a replayed old callback after it was accepted starts nothing', async () => {
+		const url = activeTrigger();
+		const { body } = await finishedTask();
+		expect((await post(url, body)).status).toBe(200);
+		const replay = await post(url, body);
+		expect(replay.json).toMatchObject({ accepted: true, started: false, reason: 'duplicate callback' });
+		expect(n8n.started).toHaveLength(1);
+	});
+
+	test('the API unreachable during verification: 503, nothing started', async () => {
+		const url = activeTrigger();
+		const { body } = await finishedTask();
+		sim.inject({ on: 'tasks', kind: 'status', status: 502, times: 10 });
+		const answer = await post(url, body);
+		expect(answer.status).toBe(503);
+		expect(n8n.started).toHaveLength(0);
+	}, 15_000);
+
+	test.each([
+		['not JSON', 'hello', { 'content-type': 'text/plain' }, /not JSON/],
+		['a JSON list', '[1,2]', { 'content-type': 'application/json' }, /not a JSON object/],
+		['no task id', '{"success":true}', { 'content-type': 'application/json' }, /no valid task_id/],
+		['an odd task id', '{"task_id":"../../etc"}', { 'content-type': 'application/json' }, /no valid task_id/],
+		['too large', JSON.stringify({ task_id: 'abcdefgh', pad: 'x'.repeat(70_000) }), { 'content-type': 'application/json' }, /too large/],
+		['nested too deeply', `{"task_id":"abcdefgh","a":${'['.repeat(40)}${']'.repeat(40)}}`, { 'content-type': 'application/json' }, /nested too deeply/],
+	])('a body that is %s gets 400 and starts nothing', async (_, body, headers, message) => {
+		const url = activeTrigger();
+		const answer = await post(url, body, headers);
+		expect(answer.status).toBe(400);
+		expect(answer.json.message).toMatch(message);
+		expect(n8n.started).toHaveLength(0);
+		expect(sim.counts.retrieve).toBe(0);
+	});
+
+	test('a JSON body sent without a JSON content type is still read', async () => {
+		const url = activeTrigger();
+		const { taskId, body } = await finishedTask();
+		const answer = await post(url, JSON.stringify(body), { 'content-type': 'text/plain' });
+		expect(answer.status).toBe(200);
+		expect(n8n.started[0].json[0].taskId).toBe(taskId);
+	});
+
+	test('Simplify off: the API\'s own final result, not the body', async () => {
+		const url = activeTrigger({ simplify: false });
+		const { taskId, body } = await finishedTask();
+		body.extra = 'injected';
+		await post(url, body);
+		expect(n8n.started[0].json[0]).toEqual(sim.finalResult(taskId));
+	});
+
+	test('without a credential the body is used as is and marked unverified', async () => {
+		const url = activeTrigger({}, { noCredential: true });
+		const { taskId, body } = await finishedTask();
+		await post(url, body);
+		expect(n8n.started[0].json[0]).toMatchObject({ taskId, state: 'succeeded', verified: false });
+		expect(sim.counts.retrieve).toBe(0);
+	});
+});
