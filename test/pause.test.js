@@ -1,0 +1,167 @@
+const { request } = require('undici');
+const { createSimulator } = require('./simulator/simulator');
+const { Instance, hailuoWorkflow } = require('./harness/n8n');
+const { TOKEN } = require('./harness/fixtures');
+const { waitFor } = require('./harness/wait');
+
+const sim = createSimulator({ token: TOKEN, generationMs: 600 });
+let n8n;
+
+beforeAll(async () => {
+	await sim.start();
+	n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
+	await n8n.listen();
+});
+afterAll(async () => {
+	await n8n.close();
+	await sim.stop();
+});
+beforeEach(() => {
+	sim.resetCounts();
+	sim.set({ generationMs: 600, duplicateCallbacks: 0 });
+	n8n.setCredentials({ apiToken: TOKEN, baseUrl: sim.url });
+});
+
+const pauseParameters = (extra = {}, options = { timeout: 60 }) => ({
+	resource: 'video',
+	operation: 'textToVideo',
+	prompt: '={{ $json.prompt }}',
+	completion: 'pauseUntilCallback',
+	options,
+	...extra,
+});
+
+async function startPaused(prompt = 'paused fox', parameters = pauseParameters()) {
+	const run = await n8n.run(hailuoWorkflow(n8n, { parameters, items: [{ prompt }] }), 'Items');
+	return run;
+}
+
+const finished = (id) => () => n8n.finished.has(id);
+const outputOf = (id) => {
+	const { result } = n8n.finished.get(id);
+	return { status: result.status, json: result.data.resultData.runData.Hailuo.at(-1).data.main[0].map((i) => i.json), result };
+};
+
+async function post(url, body) {
+	const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	return { status: response.statusCode, json: await response.body.json() };
+}
+
+describe('Completion: Pause Until Callback', () => {
+	test('pauses without polling and resumes on the callback with the same output as poll', async () => {
+		const run = await startPaused();
+		expect(run.status).toBe('waiting');
+		expect(new Date(run.waitTill).getTime()).toBeGreaterThan(Date.now() + 55_000);
+		const submission = sim.log.find((e) => e.kind === 'submit').body;
+		expect(submission.callback_url).toMatch(new RegExp(`^${n8n.baseUrl}/webhook-waiting/${run.executionId}\\?signature=`));
+		expect(submission).not.toHaveProperty('async');
+
+		await waitFor(finished(run.executionId), 5000, 'resume');
+		const { status, json } = outputOf(run.executionId);
+		expect(status).toBe('success');
+		expect(json).toHaveLength(1);
+		expect(json[0]).toMatchObject({ state: 'succeeded', prompt: 'paused fox', videoUrl: expect.stringContaining('/cdn/') });
+		// Nothing polled: one read, to verify the callback.
+		expect(sim.counts.retrieveBatch).toBe(0);
+		expect(sim.counts.retrieve).toBe(1);
+		expect(sim.counts.submit).toBe(1);
+	});
+
+	test('a failed task resumes the execution with state "failed"', async () => {
+		const run = await startPaused('[fail] paused');
+		await waitFor(finished(run.executionId), 5000, 'resume');
+		expect(outputOf(run.executionId).json[0]).toMatchObject({ state: 'failed', error: { code: 'generation_failed' } });
+	});
+
+	test('several items are refused before anything is submitted', async () => {
+		const run = await n8n.run(
+			hailuoWorkflow(n8n, { parameters: pauseParameters(), items: [{ prompt: 'a' }, { prompt: 'b' }] }),
+			'Items',
+		);
+		expect(run.status).toBe('error');
+		expect(run.error.message).toBe('Pause Until Callback takes one item per execution; this run has 2');
+		expect(run.error.description).toContain('Nothing was submitted');
+		expect(sim.counts.submit).toBe(0);
+	});
+
+	test('a forged callback to the resume URL is refused and the execution keeps waiting', async () => {
+		sim.set({ generationMs: 1500 });
+		const run = await startPaused();
+		const submission = sim.log.find((e) => e.kind === 'submit');
+		sim.finishNow(submission.taskId);
+		// The real callback is on its way; race it with a forged one first.
+		const forged = sim.finalResult(submission.taskId);
+		forged.data[0].video_url = 'https://evil.example/x.mp4';
+		const answer = await post(submission.body.callback_url, forged);
+		expect([400, 200, 409]).toContain(answer.status);
+		await waitFor(finished(run.executionId), 5000, 'resume');
+		expect(outputOf(run.executionId).json[0].videoUrl).toBe(`${sim.url}/cdn/${submission.taskId}.mp4`);
+	});
+
+	test('a forged body before the task ends is refused; the execution still waits', async () => {
+		sim.set({ generationMs: 60_000 });
+		const run = await startPaused();
+		const submission = sim.log.find((e) => e.kind === 'submit');
+		const answer = await post(submission.body.callback_url, {
+			success: true,
+			task_id: submission.taskId,
+			data: [{ video_url: 'https://evil.example/x.mp4', state: 'succeeded' }],
+		});
+		expect(answer.status).toBe(409);
+		expect(n8n.waiting.has(run.executionId)).toBe(true);
+		sim.finishNow(submission.taskId);
+		await waitFor(finished(run.executionId), 5000, 'resume');
+		expect(outputOf(run.executionId).json[0].state).toBe('succeeded');
+	});
+
+	test("another task's genuine callback sent to this execution is refused", async () => {
+		sim.set({ generationMs: 60_000 });
+		const run = await startPaused();
+		const mine = sim.log.find((e) => e.kind === 'submit');
+		// A task submitted by another execution (its own resume URL), already finished.
+		const other = await n8n.run(
+			hailuoWorkflow(n8n, {
+				parameters: {
+					resource: 'video',
+					operation: 'textToVideo',
+					prompt: 'other',
+					completion: 'submitOnly',
+					options: { callbackUrl: `${n8n.baseUrl}/webhook-waiting/another-execution?signature=x` },
+				},
+			}),
+			'Items',
+		);
+		const otherId = other.json[0].taskId;
+		sim.finishNow(otherId);
+		const answer = await post(mine.body.callback_url, sim.finalResult(otherId));
+		expect(answer.status).toBe(400);
+		expect(answer.json.message).toBe('This task was not submitted by this execution.');
+		expect(n8n.waiting.has(run.executionId)).toBe(true);
+	});
+
+	test('a second callback after the resume is refused by n8n (409) and changes nothing', async () => {
+		sim.set({ duplicateCallbacks: 1 });
+		const run = await startPaused();
+		await waitFor(finished(run.executionId), 5000, 'resume');
+		await waitFor(() => sim.counts.callbacks === 2, 5000, 'second delivery');
+		expect(outputOf(run.executionId).json).toHaveLength(1);
+	});
+
+	test('when the time limit passes, the input continues and the task id is kept in the custom data', async () => {
+		sim.set({ generationMs: 60_000 });
+		const run = await startPaused('never called back', pauseParameters({}, { timeout: 60 }));
+		const submission = sim.log.find((e) => e.kind === 'submit');
+		const expired = await n8n.expireWait(run.executionId);
+		expect(expired.status).toBe('success');
+		expect(expired.json).toEqual([{ prompt: 'never called back' }]);
+		expect(expired.result.data.resultData.metadata).toEqual({ hailuoTaskId: submission.taskId });
+	});
+
+	test('with the real API, a local n8n URL is refused before submitting', async () => {
+		n8n.setCredentials({ apiToken: TOKEN, baseUrl: 'https://api.acedata.cloud' });
+		const run = await startPaused();
+		expect(run.status).toBe('error');
+		expect(run.error.message).toBe("n8n's resume URL (127.0.0.1) cannot be reached by the Hailuo API");
+		expect(sim.counts.submit).toBe(0);
+	});
+});
