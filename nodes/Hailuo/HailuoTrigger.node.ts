@@ -7,8 +7,19 @@ import type {
 } from 'n8n-workflow';
 
 import { HailuoApi } from './shared/api';
-import { isDuplicate, isRejection, readCallback, refuse, secretMatches, verifyCallback } from './shared/callbacks';
-import { CREDENTIAL_NAME } from './shared/constants';
+import { downloadFields } from './resources/common';
+import {
+	deliver,
+	isDuplicate,
+	isRejection,
+	readCallback,
+	refuse,
+	secretMatches,
+	verifyCallback,
+} from './shared/callbacks';
+import { CREDENTIAL_NAME, DEFAULT_BASE_URL, DOWNLOAD_TIMEOUT_MS } from './shared/constants';
+import { readDownloadSettings } from './shared/settings';
+import { InputError } from './shared/validation';
 import { readTask, simplify } from './shared/taskRecord';
 import type { TaskOutcome } from './shared/taskRecord';
 
@@ -77,6 +88,7 @@ export class HailuoTrigger implements INodeType {
 				description:
 					'Whether to return one flat item (taskId, state, videoUrl, videos, error...) instead of the raw callback body',
 			},
+			...downloadFields(),
 		],
 	};
 
@@ -91,9 +103,11 @@ export class HailuoTrigger implements INodeType {
 		let outcome: TaskOutcome;
 		let raw: IDataObject = callback.body;
 		let verified = false;
+		let baseUrl = DEFAULT_BASE_URL;
 		const credentialChosen = this.getNode().credentials?.[CREDENTIAL_NAME] !== undefined;
 		if (this.getNodeParameter('verify', true) === true && credentialChosen) {
 			const api = await HailuoApi.connect(this, { maxRetries: 2, requestTimeoutMs: 15_000 });
+			baseUrl = api.baseUrl;
 			const result = await verifyCallback(api, callback);
 			if (isRejection(result)) return refuse(this, result);
 			outcome = result.outcome;
@@ -112,6 +126,15 @@ export class HailuoTrigger implements INodeType {
 			return { webhookResponse: { accepted: true, started: false, reason: 'duplicate callback' } };
 		}
 		const json = this.getNodeParameter('simplify', true) === false ? raw : { ...simplify(outcome), verified };
-		return { workflowData: [[{ json }]] };
+		const download = readDownloadSettings(
+			(name, fallback) => this.getNodeParameter(name, fallback),
+			new InputError(this.getNode(), 0),
+			baseUrl,
+			DOWNLOAD_TIMEOUT_MS,
+		);
+		const unverified = verified
+			? undefined
+			: 'Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep "Verify With the API" on.';
+		return await deliver(this, { json }, outcome, download, unverified);
 	}
 }

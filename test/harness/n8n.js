@@ -233,7 +233,7 @@ class Instance {
 			return;
 		}
 		this.waiting.delete(executionId);
-		res.status(200).json({ message: 'Workflow was resumed' });
+		if (!response.noWebhookResponse) res.status(200).json({ message: 'Workflow was resumed' });
 		stackEntry.data.main = response.workflowData;
 		const resumeData = this.additionalData(executionId);
 		resumeData.hooks = this.hooksFor(executionId, entry.workflowData, 'webhook');
@@ -260,12 +260,12 @@ class Instance {
 		const webhookData = { webhookDescription: entry.nodeType.description.webhooks[0], isTest: false, node: entry.node.name, workflowId: entry.workflow.id, httpMethod: 'POST', path };
 		const context = new WebhookContext(entry.workflow, entry.node, additionalData, 'webhook', webhookData, [], undefined);
 		const response = await entry.nodeType.webhook.call(context);
-		if (response.noWebhookResponse) return;
 		if (!response.workflowData) {
-			res.status(200).json(response.webhookResponse ?? {});
+			if (!response.noWebhookResponse) res.status(200).json(response.webhookResponse ?? {});
 			return;
 		}
-		res.status(200).json({ message: 'Workflow was started' });
+		// noWebhookResponse: the node answered the caller itself, then handed over the data.
+		if (!response.noWebhookResponse) res.status(200).json({ message: 'Workflow was started' });
 		this.started.push({ executionId, items: response.workflowData[0], json: response.workflowData[0].map((i) => i.json) });
 	}
 
@@ -383,4 +383,16 @@ async function runHailuo({ parameters, items = [{}], credentials, continueOnFail
 	return { ...run, elapsedMs: Date.now() - started };
 }
 
-module.exports = { runHailuo, hailuoWorkflow, Instance, loadPackage, PACKAGE };
+/**
+ * Switches n8n's binary data to its filesystem mode (as on a default n8n
+ * server): prepareBinaryData then streams files to disk under N8N_USER_FOLDER.
+ */
+async function useFilesystemBinaryData() {
+	const { Container } = require('@n8n/di');
+	const { BinaryDataService } = require('n8n-core');
+	const service = Container.get(BinaryDataService);
+	await service.init();
+	return service;
+}
+
+module.exports = { runHailuo, hailuoWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData };

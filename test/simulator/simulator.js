@@ -35,6 +35,8 @@ const DEFAULTS = {
 	callbackDelayMs: 0,
 	/** cap of ids per retrieve_batch, as other integrations of the provider document */
 	batchLimit: 50,
+	/** ms the CDN waits before sending a video */
+	downloadDelayMs: 0,
 	/** host the returned video URLs point at (defaults to the simulator itself) */
 	videoBaseUrl: null,
 };
@@ -66,6 +68,8 @@ function createSimulator(options = {}) {
 			other: 0,
 			/** most submissions the simulator was answering at the same time */
 			maxConcurrentSubmits: 0,
+			/** most videos being downloaded at the same time */
+			maxConcurrentDownloads: 0,
 		};
 	}
 
@@ -266,6 +270,7 @@ function createSimulator(options = {}) {
 	}
 
 	let submitsInFlight = 0;
+	let downloadsInFlight = 0;
 
 	async function handleVideos(req, res, body) {
 		counts.submit++;
@@ -332,7 +337,14 @@ function createSimulator(options = {}) {
 		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size });
 		// A cut connection: promise the full length, then stop half-way.
 		const cutAt = fault?.kind === 'drop' ? Math.floor(size / 2) : undefined;
-		await streamVideo(res, id, size, cutAt);
+		downloadsInFlight++;
+		counts.maxConcurrentDownloads = Math.max(counts.maxConcurrentDownloads, downloadsInFlight);
+		try {
+			if (config.downloadDelayMs) await new Promise((r) => later(config.downloadDelayMs, r));
+			await streamVideo(res, id, size, cutAt);
+		} finally {
+			downloadsInFlight--;
+		}
 	}
 
 	async function route(req, res) {

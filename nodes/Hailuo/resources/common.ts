@@ -125,3 +125,27 @@ export function simplifyField(show: IDisplayOptions['show']): INodeProperties {
 			'Whether to return one flat item per task (taskId, state, videoUrl, videos, error...) instead of the raw API record',
 	};
 }
+
+/** "Download Video" and the binary field it fills, shown where a finished task can come out. */
+export function downloadFields(show?: IDisplayOptions['show']): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Video',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			...(show ? { displayOptions: { show } } : {}),
+			description:
+				'Whether to attach the finished video as binary data (streamed, video/mp4), ready for Google Drive, S3, YouTube and other nodes',
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			displayOptions: { show: { ...show, download: [true] } },
+			description: 'The name of the binary field to put the video in',
+		},
+	];
+}

@@ -1,7 +1,15 @@
 import { createHash, timingSafeEqual } from 'crypto';
-import type { IDataObject, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import type { HailuoApi } from './api';
+import { downloadVideo, nothingToDownload } from './download';
+import type { DownloadSettings } from './download';
 import { isObject, readTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
@@ -161,4 +169,31 @@ export function isDuplicate(ctx: IWebhookFunctions, taskId: string): boolean {
 	}
 	staticData.seenTasks = seen;
 	return false;
+}
+
+/**
+ * Starts (or resumes) the workflow with `item`. With a download, the API gets
+ * its 2xx first: a large video must not keep the caller waiting. A failed
+ * download still delivers the task, with the reason in `downloadError`.
+ */
+export async function deliver(
+	ctx: IWebhookFunctions,
+	item: INodeExecutionData,
+	outcome: TaskOutcome,
+	download: DownloadSettings | undefined,
+	notVerified?: string,
+): Promise<IWebhookResponseData> {
+	if (!download) return { workflowData: [[item]] };
+	const reason = notVerified ?? nothingToDownload(outcome);
+	if (reason) {
+		item.json.downloadSkipped = reason;
+		return { workflowData: [[item]] };
+	}
+	ctx.getResponseObject().status(200).json({ accepted: true, started: true });
+	try {
+		item.binary = { [download.propertyName]: await downloadVideo(ctx, outcome, download) };
+	} catch (error) {
+		item.json.downloadError = (error as Error).message;
+	}
+	return { noWebhookResponse: true, workflowData: [[item]] };
 }

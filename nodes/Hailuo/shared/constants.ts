@@ -25,3 +25,6 @@ export const LIMITS = {
 
 /** Backoff between retries when the API sends no Retry-After: 1 s, 2 s, 4 s, ... capped. */
 export const BACKOFF = { baseMs: 1000, maxMs: 30_000, retryAfterCapMs: 120_000 } as const;
+
+/** Idle time allowed while a video downloads (webhooks, which have no Request Timeout option). */
+export const DOWNLOAD_TIMEOUT_MS = 120_000;

@@ -2,9 +2,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { HailuoApi } from './api';
-import { isRejection, readCallback, refuse, verifyCallback } from './callbacks';
+import { deliver, isRejection, readCallback, refuse, verifyCallback } from './callbacks';
+import { DOWNLOAD_TIMEOUT_MS } from './constants';
+import { readDownloadSettings } from './settings';
 import { simplify } from './taskRecord';
-import { isOfficialApi, isLocalHost } from './validation';
+import { InputError, isOfficialApi, isLocalHost } from './validation';
 
 /**
  * "Pause Until Callback": the node submits with this execution's resume URL as
@@ -76,5 +78,11 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	}
 	const json =
 		ctx.getNodeParameter('simplify', true) === false ? verified.record : simplify(verified.outcome);
-	return { workflowData: [[{ json, pairedItem: { item: 0 } }]] };
+	const download = readDownloadSettings(
+		(name, fallback) => ctx.getNodeParameter(name, fallback),
+		new InputError(ctx.getNode(), 0),
+		api.baseUrl,
+		DOWNLOAD_TIMEOUT_MS,
+	);
+	return await deliver(ctx, { json, pairedItem: { item: 0 } }, verified.outcome, download);
 }

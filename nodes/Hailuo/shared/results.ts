@@ -1,7 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
-import { simplify } from './taskRecord';
+import { mapBounded } from './concurrency';
+import { downloadVideo, nothingToDownload } from './download';
+import type { DownloadSettings } from './download';
+import { firstVideoUrl, simplify } from './taskRecord';
+import type { TaskOutcome } from './taskRecord';
 import type { PolledTask } from './waiting';
 import type { RunSettings } from './settings';
 
@@ -25,6 +29,11 @@ export class ItemResults {
 	set(index: number, json: IDataObject | IDataObject[]) {
 		const list = Array.isArray(json) ? json : [json];
 		this.items[index] = list.map((entry) => ({ json: entry, pairedItem: { item: index } }));
+	}
+
+	/** The single item output for an input item, to attach a video or a note to. */
+	item(index: number): INodeExecutionData | undefined {
+		return this.items[index]?.[0];
 	}
 
 	/** Records the error (Continue On Fail) or throws it. */
@@ -96,4 +105,36 @@ export function settleTask(
 		json.hint = task.lastPollError ? `${pickUp} Last status check failed: ${task.lastPollError}` : pickUp;
 	}
 	results.set(index, json);
+}
+
+/**
+ * Downloads the videos of the given items into binary data, as many at a time
+ * as the run's concurrency. Items without a video say why (simplified output);
+ * a failed download fails its item, keeping the task id and the URL.
+ */
+export async function attachVideos(
+	ctx: IExecuteFunctions,
+	results: ItemResults,
+	tasks: Array<{ index: number; outcome: TaskOutcome }>,
+	settings: RunSettings,
+	download: DownloadSettings,
+) {
+	const wanted = tasks.filter(({ index, outcome }) => {
+		if (!results.has(index) || results.item(index)?.json.error !== undefined) return false;
+		const reason = nothingToDownload(outcome);
+		if (reason && settings.simplify) (results.item(index) as INodeExecutionData).json.downloadSkipped = reason;
+		return reason === undefined;
+	});
+	const files = await mapBounded(wanted, settings.concurrency, async ({ index, outcome }) =>
+		await downloadVideo(ctx, outcome, download, index),
+	);
+	files.forEach((file, position) => {
+		const { index, outcome } = wanted[position];
+		if (file?.status === 'fulfilled') {
+			const item = results.item(index) as INodeExecutionData;
+			item.binary = { ...(item.binary ?? {}), [download.propertyName]: file.value };
+		} else {
+			results.fail(index, file?.reason as NodeOperationError, { taskId: outcome.taskId, videoUrl: firstVideoUrl(outcome) });
+		}
+	});
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULTS, LIMITS } from './constants';
-import { InputError } from './validation';
+import type { DownloadSettings } from './download';
+import { InputError, isOfficialApi } from './validation';
 
 /**
  * Settings that apply to a whole run (how to wait, how hard to push the API).
@@ -38,4 +39,30 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 		onTaskFailure: value('onTaskFailure', 'output') === 'error' ? 'error' : 'output',
 		simplify: ctx.getNodeParameter('simplify', 0, true) !== false,
 	};
+}
+
+/** The download settings, or undefined when the video is not wanted as binary data. */
+export function readDownloadSettings(
+	read: (name: string, fallback: unknown) => unknown,
+	check: InputError,
+	baseUrl: string,
+	requestTimeoutMs: number,
+): DownloadSettings | undefined {
+	if (read('download', false) !== true) return undefined;
+	const propertyName = check.text(
+		'Put Output File in Field',
+		read('binaryPropertyName', 'data'),
+		'Name the binary field the video goes to, e.g. "data".',
+	);
+	return { propertyName, timeoutMs: requestTimeoutMs, publicOnly: isOfficialApi(baseUrl) };
+}
+
+/** Download settings of a Hailuo node run (read from the first item). */
+export function readDownload(ctx: IExecuteFunctions, baseUrl: string, settings: RunSettings) {
+	return readDownloadSettings(
+		(name, fallback) => ctx.getNodeParameter(name, 0, fallback),
+		new InputError(ctx.getNode(), 0),
+		baseUrl,
+		settings.requestTimeoutMs,
+	);
 }

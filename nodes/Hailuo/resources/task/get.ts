@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { HailuoApi } from '../../shared/api';
 import { mapBounded } from '../../shared/concurrency';
-import { ItemResults } from '../../shared/results';
-import { readRunSettings } from '../../shared/settings';
+import { attachVideos, ItemResults } from '../../shared/results';
+import { readDownload, readRunSettings } from '../../shared/settings';
 import { readTask, simplify } from '../../shared/taskRecord';
+import type { TaskOutcome } from '../../shared/taskRecord';
 import { readTaskIdPerItem } from './taskIdInput';
 
 export const taskIdField: INodeProperties = {
@@ -27,14 +28,19 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 
 	const wanted = readTaskIdPerItem(this, results);
 	const records = await mapBounded(wanted, settings.concurrency, async ({ index, taskId }) => await api.retrieve(taskId, index));
+	const outcomes: Array<{ index: number; outcome: TaskOutcome }> = [];
 	records.forEach((settled, position) => {
 		const { index, taskId } = wanted[position];
 		if (settled?.status === 'fulfilled') {
 			const record = settled.value as IDataObject;
-			results.set(index, settings.simplify ? simplify({ ...readTask(record), taskId }) : record);
+			const outcome = { ...readTask(record), taskId };
+			outcomes.push({ index, outcome });
+			results.set(index, settings.simplify ? simplify(outcome) : record);
 		} else {
 			results.fail(index, settled?.reason as NodeApiError, { taskId });
 		}
 	});
+	const download = readDownload(this, api.baseUrl, settings);
+	if (download) await attachVideos(this, results, outcomes, settings, download);
 	return results.toArray();
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
+import { downloadFields, options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
 import { get, taskIdField } from './get';
 import { getMany, taskIdsField } from './getMany';
 import { wait } from './wait';
@@ -36,6 +36,7 @@ export const taskDescription: INodeProperties[] = [
 	taskIdField,
 	taskIdsField,
 	simplifyField(show),
+	...downloadFields({ resource: ['task'], operation: ['get', 'wait'] }),
 	optionsCollection({ show: { resource: ['task'], operation: ['get'] } }, options(['concurrency', ...REQUEST_OPTIONS])),
 	optionsCollection({ show: { resource: ['task'], operation: ['getMany'] } }, options(REQUEST_OPTIONS)),
 	optionsCollection({ show: { resource: ['task'], operation: ['wait'] } }, options([...WAIT_OPTIONS, ...REQUEST_OPTIONS])),

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
 import { HailuoApi } from '../../shared/api';
-import { ItemResults, settleTask } from '../../shared/results';
-import { readRunSettings } from '../../shared/settings';
+import { attachVideos, ItemResults, settleTask } from '../../shared/results';
+import { readDownload, readRunSettings } from '../../shared/settings';
 import { pollTasks } from '../../shared/waiting';
 import { readTaskIdPerItem } from './taskIdInput';
 
@@ -28,8 +28,12 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 		apiError.description = `${apiError.description ?? ''} Tasks being waited for: ${wanted.map((w) => w.taskId).join(', ')}.`.trim();
 		throw apiError;
 	}
-	for (const { index, taskId } of wanted) {
-		settleTask(this, results, index, polled.get(taskId)!, settings, settings.timeoutMs / 1000);
-	}
+	const settled = wanted.map(({ index, taskId }) => {
+		const task = polled.get(taskId)!;
+		settleTask(this, results, index, task, settings, settings.timeoutMs / 1000);
+		return { index, outcome: task.outcome };
+	});
+	const download = readDownload(this, api.baseUrl, settings);
+	if (download) await attachVideos(this, results, settled, settings, download);
 	return results.toArray();
 }

@@ -4,8 +4,8 @@ import { HailuoApi } from '../../shared/api';
 import type { GenerateRequest } from '../../shared/api';
 import { mapBounded } from '../../shared/concurrency';
 import { PROMPT_MAX_LENGTH } from '../../shared/constants';
-import { ItemResults, settleTask } from '../../shared/results';
-import { readRunSettings } from '../../shared/settings';
+import { attachVideos, ItemResults, settleTask } from '../../shared/results';
+import { readDownload, readRunSettings } from '../../shared/settings';
 import type { RunSettings } from '../../shared/settings';
 import { simplify, unknownTask } from '../../shared/taskRecord';
 import { InputError } from '../../shared/validation';
@@ -145,6 +145,7 @@ export async function generate(
 	const pause = completion === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
 	const callbackToResume = pause ? resumeUrl(this, api.baseUrl) : undefined;
+	const download = completion === 'poll' ? readDownload(this, api.baseUrl, settings) : undefined;
 
 	// Every item is checked before the first paid request.
 	const submissions: Submission[] = [];
@@ -180,8 +181,11 @@ export async function generate(
 	} catch (error) {
 		throw withSubmittedTasks(error as ItemError, submissions);
 	}
-	for (const s of submitted) {
-		settleTask(this, results, s.index, polled.get(s.taskId as string)!, settings, settings.timeoutMs / 1000);
-	}
+	const settled = submitted.map((s) => {
+		const task = polled.get(s.taskId as string)!;
+		settleTask(this, results, s.index, task, settings, settings.timeoutMs / 1000);
+		return { index: s.index, outcome: task.outcome };
+	});
+	if (download) await attachVideos(this, results, settled, settings, download);
 	return results.toArray();
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { option, options, optionsCollection, REQUEST_OPTIONS, simplifyField } from '../common';
+import { downloadFields, option, options, optionsCollection, REQUEST_OPTIONS, simplifyField } from '../common';
 import { promptField } from './fields';
 import { imageToVideo, imageToVideoFields } from './imageToVideo';
 import { textToVideo, textToVideoFields } from './textToVideo';
@@ -63,6 +63,7 @@ export const videoDescription: INodeProperties[] = [
 		default: 'poll',
 	},
 	simplifyField(show),
+	...downloadFields({ resource: ['video'], completion: ['poll', 'pauseUntilCallback'] }),
 	optionsCollection({ show }, [
 		option('callbackUrl', { '/completion': ['submitOnly', 'poll'] }),
 		...options(['pollInterval', 'onTimeout', 'onTaskFailure'], { '/completion': ['poll'] }),
