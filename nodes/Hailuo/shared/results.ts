@@ -19,6 +19,8 @@ type ItemError = NodeApiError | NodeOperationError;
 export class ItemResults {
 	private readonly items: Array<INodeExecutionData[] | undefined>;
 
+	private readonly errors = new Set<number>();
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		count: number,
@@ -44,10 +46,12 @@ export class ItemResults {
 		// Not set as the item's `error`: n8n would then reduce the JSON to the
 		// message and drop the task id.
 		this.items[index] = [{ json, pairedItem: { item: index } }];
+		this.errors.add(index);
 	}
 
-	has(index: number): boolean {
-		return this.items[index] !== undefined;
+	/** Whether the input item has a regular (not an error) output. */
+	succeeded(index: number): boolean {
+		return this.items[index] !== undefined && !this.errors.has(index);
 	}
 
 	toArray(): INodeExecutionData[] {
@@ -120,7 +124,7 @@ export async function attachVideos(
 	download: DownloadSettings,
 ) {
 	const wanted = tasks.filter(({ index, outcome }) => {
-		if (!results.has(index) || results.item(index)?.json.error !== undefined) return false;
+		if (!results.succeeded(index)) return false;
 		const reason = nothingToDownload(outcome);
 		if (reason && settings.simplify) (results.item(index) as INodeExecutionData).json.downloadSkipped = reason;
 		return reason === undefined;

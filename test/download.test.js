@@ -1,0 +1,133 @@
+const { request } = require('undici');
+const { useSimulator, textToVideo, TOKEN } = require('./harness/fixtures');
+const { Instance, PACKAGE } = require('./harness/n8n');
+const { waitFor } = require('./harness/wait');
+
+const SIZE = 1024 * 1024 + 17;
+const { sim, run } = useSimulator({ videoSize: SIZE });
+
+const bytesOf = (binary) => Buffer.from(binary.data, 'base64');
+
+describe('Download Video (binary data)', () => {
+	test('each finished video comes as video/mp4 binary data, byte-identical to the file served', async () => {
+		const r = await run(textToVideo({ download: true }), [{ prompt: 'one' }, { prompt: 'two' }]);
+		expect(r.status).toBe('success');
+		for (const item of r.items) {
+			const file = item.binary.data;
+			expect(file).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.taskId}.mp4`, fileExtension: 'mp4', fileType: 'video', bytes: SIZE });
+			expect(bytesOf(file).equals(sim.videoBytes(item.json.taskId))).toBe(true);
+		}
+		expect(sim.counts.download).toBe(2);
+	});
+
+	test('a custom binary field name', async () => {
+		const r = await run(textToVideo({ download: true, binaryPropertyName: 'video' }), [{ prompt: 'x' }]);
+		expect(Object.keys(r.items[0].binary)).toEqual(['video']);
+	});
+
+	test('failed and pending tasks carry no file and say why', async () => {
+		const failed = await run(textToVideo({ download: true }), [{ prompt: '[fail] no' }]);
+		expect(failed.items[0].binary).toBeUndefined();
+		expect(failed.json[0].downloadSkipped).toBe('The task failed: there is no video to download.');
+
+		sim.set({ generationMs: 5000 });
+		const pending = await run(textToVideo({ download: true }, { pollInterval: 0.2, timeout: 1 }), [{ prompt: 'slow' }]);
+		expect(pending.items[0].binary).toBeUndefined();
+		expect(pending.json[0].downloadSkipped).toBe('The task has not finished yet: nothing to download.');
+		expect(sim.counts.download).toBe(0);
+	});
+
+	test('a missing file (404 from the CDN) is a clear error that keeps the task id and the URL', async () => {
+		sim.inject({ on: 'download', kind: 'status', status: 404 });
+		const r = await run(textToVideo({ download: true }), [{ prompt: 'gone' }]);
+		expect(r.status).toBe('error');
+		expect(r.error.message).toMatch(/^Downloading the video of task [0-9a-f-]{36} failed: the CDN answered HTTP 404$/);
+		expect(r.error.description).toMatch(/Video URL: http:\/\/127\.0\.0\.1:\d+\/cdn\/[0-9a-f-]{36}\.mp4/);
+		expect(r.error.description).toContain('Task > Get for a fresh URL');
+	});
+
+	test('a cut-off download is an error, never a truncated video', async () => {
+		sim.inject({ on: 'download', kind: 'drop' });
+		const r = await run(textToVideo({ download: true }), [{ prompt: 'cut' }]);
+		expect(r.status).toBe('error');
+		expect(r.error.message).toMatch(/failed: (the connection was cut|received \d+ of 1048593 bytes)/);
+	});
+
+	test('with Continue On Fail, a failed download is an error item; the other videos arrive', async () => {
+		sim.set({ downloadDelayMs: 0 });
+		sim.inject({ on: 'download', kind: 'status', status: 404 });
+		const r = await run(textToVideo({ download: true }, { concurrency: 1 }), [{ prompt: 'a' }, { prompt: 'b' }], { continueOnFail: true });
+		expect(r.status).toBe('success');
+		const failed = r.json.filter((j) => j.error);
+		const ok = r.items.filter((i) => i.binary);
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toMatchObject({ taskId: expect.any(String), videoUrl: expect.stringContaining('/cdn/') });
+		expect(ok).toHaveLength(1);
+	});
+
+	test('downloads run with the concurrency bound', async () => {
+		sim.set({ downloadDelayMs: 100, generationMs: 200 });
+		const items = Array.from({ length: 8 }, (_, i) => ({ prompt: `p${i}` }));
+		const r = await run(textToVideo({ download: true }, { concurrency: 3 }), items);
+		expect(r.items.every((i) => i.binary?.data)).toBe(true);
+		expect(sim.counts.maxConcurrentDownloads).toBe(3);
+	});
+
+	test('Task > Get downloads a finished task', async () => {
+		const [submitted] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'later' }])).json;
+		sim.finishNow(submitted.taskId);
+		const r = await run({ resource: 'task', operation: 'get', taskId: submitted.taskId, download: true }, [{}]);
+		expect(bytesOf(r.items[0].binary.data).equals(sim.videoBytes(submitted.taskId))).toBe(true);
+	});
+
+	test('with the real API, a video URL on a local address is not fetched', async () => {
+		// The simulator plays the real API at its official host name by pointing videos at loopback.
+		const { readTask } = require('../dist/nodes/Hailuo/shared/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/shared/download.js');
+		const outcome = readTask({ id: 't-local-1', finished_at: 1, response: { success: true, data: [{ video_url: 'http://127.0.0.1:1/x.mp4', state: 'succeeded' }] } });
+		const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };
+		await expect(downloadVideo(ctx, outcome, { propertyName: 'data', timeoutMs: 1000, publicOnly: true })).rejects.toThrow(
+			'the URL points at a local address (127.0.0.1), which is not fetched',
+		);
+	});
+});
+
+describe('Hailuo Trigger with Download Video', () => {
+	let n8n;
+	beforeAll(async () => {
+		n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
+		await n8n.listen();
+	});
+	afterAll(async () => n8n.close());
+
+	test('answers the API first, then starts the workflow with the video attached', async () => {
+		sim.set({ downloadDelayMs: 300 });
+		const wf = n8n.workflow([{ name: 'T', type: `${PACKAGE}.hailuoTrigger`, webhookId: 'dl', parameters: { download: true } }]);
+		const url = n8n.activate(wf, 'T');
+		const [taskId] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'cb' }])).json.map((j) => j.taskId);
+		sim.finishNow(taskId);
+		const started = Date.now();
+		const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.finalResult(taskId)) });
+		const answeredAfter = Date.now() - started;
+		expect(response.statusCode).toBe(200);
+		await response.body.text();
+		expect(answeredAfter).toBeLessThan(300);
+		await waitFor(() => n8n.started.length === 1, 5000, 'execution');
+		const [item] = n8n.started[0].items;
+		expect(item.json).toMatchObject({ taskId, state: 'succeeded', verified: true });
+		expect(bytesOf(item.binary.data).equals(sim.videoBytes(taskId))).toBe(true);
+	});
+
+	test('an unverified callback is never downloaded', async () => {
+		const wf = n8n.workflow([{ name: 'T', type: `${PACKAGE}.hailuoTrigger`, webhookId: 'dl-unverified', parameters: { download: true }, noCredential: true }]);
+		const url = n8n.activate(wf, 'T');
+		const [taskId] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'cb' }])).json.map((j) => j.taskId);
+		sim.finishNow(taskId);
+		n8n.started.length = 0;
+		await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.finalResult(taskId)) });
+		await waitFor(() => n8n.started.length === 1, 5000, 'execution');
+		expect(n8n.started[0].items[0].binary).toBeUndefined();
+		expect(n8n.started[0].json[0].downloadSkipped).toContain('only videos read back from the API are fetched');
+		expect(sim.counts.download).toBe(0);
+	});
+});
