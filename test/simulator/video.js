@@ -1,11 +1,11 @@
 'use strict';
 /**
  * The mp4 files the simulator's CDN serves: an ISO BMFF `ftyp` box and one
- * `mdat` box filled with bytes derived from the task id, so any test can
+ * `mdat` box filled with an AES-CTR keystream keyed on the task id, so any test can
  * rebuild the exact file and compare it byte for byte, and a 200 MB file can be
  * streamed without ever being held in memory.
  */
-const { createHash } = require('node:crypto');
+const { createCipheriv, createHash } = require('node:crypto');
 
 const CHUNK = 64 * 1024;
 
@@ -29,13 +29,15 @@ function chunkAt(id, size, offset, length) {
 	if (offset < head.length) {
 		pos = head.copy(out, 0, offset, Math.min(head.length, offset + length));
 	}
-	// Filler: a SHA-256 block per 32 bytes of the file, keyed on id and block number.
-	while (pos < length) {
+	// Filler: AES-128-CTR keystream (fast, seekable), keyed on the id.
+	if (pos < length) {
 		const absolute = offset + pos;
-		const block = Math.floor(absolute / 32);
-		const digest = createHash('sha256').update(`${id}:${block}`).digest();
-		const from = absolute % 32;
-		pos += digest.copy(out, pos, from, Math.min(32, from + (length - pos)));
+		const skip = absolute % 16;
+		const iv = Buffer.alloc(16);
+		iv.writeBigUInt64BE(BigInt(Math.floor(absolute / 16)), 8);
+		const key = createHash('sha256').update(id).digest().subarray(0, 16);
+		const stream = createCipheriv('aes-128-ctr', key, iv).update(Buffer.alloc(skip + length - pos));
+		stream.copy(out, pos, skip);
 	}
 	return out;
 }
@@ -51,8 +53,13 @@ async function streamVideo(res, id, size, cutAt) {
 		const length = Math.min(CHUNK, end - offset);
 		if (!res.write(chunkAt(id, size, offset, length))) {
 			await new Promise((resolve) => {
-				res.once('drain', resolve);
-				res.once('close', resolve);
+				const done = () => {
+					res.off('drain', done);
+					res.off('close', done);
+					resolve();
+				};
+				res.on('drain', done);
+				res.on('close', done);
 			});
 		}
 		if (res.destroyed) return;
