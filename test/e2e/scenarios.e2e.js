@@ -1,0 +1,186 @@
+/**
+ * End to end in a real n8n (pinned version, installed once and cached): the
+ * package loaded under its real type names, the simulator as the API, every
+ * scenario driven over HTTP and checked on n8n's own executions and on the
+ * simulator's request counts.
+ */
+const { request } = require('undici');
+const { createSimulator } = require('../simulator/simulator');
+const { N8nInstance } = require('./instance');
+const { generateWorkflow, triggerWorkflow } = require('./workflows');
+const { waitFor } = require('../harness/wait');
+
+const TOKEN = 'sk-e2e-simulator-token-7d3a';
+const sim = createSimulator({ token: TOKEN, generationMs: 2000, videoSize: 512 * 1024 });
+let n8n;
+let credentialId;
+
+beforeAll(async () => {
+	await sim.start();
+	n8n = await N8nInstance.create();
+	await n8n.setupOwner();
+	({ id: credentialId } = await n8n.createCredential({ apiToken: TOKEN, baseUrl: sim.url }));
+}, 900_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+	await sim.stop();
+});
+
+beforeEach(() => {
+	sim.resetCounts();
+	sim.set({ generationMs: 2000, duplicateCallbacks: 0, rateLimitPerSecond: 0, retryAfterSeconds: null });
+});
+
+let paths = 0;
+/** Creates and activates Start(webhook) -> Prompts -> Hailuo; returns a function that runs it. */
+async function generator(parameters, credential = credentialId) {
+	const path = `e2e-${++paths}`;
+	const id = await n8n.createWorkflow(generateWorkflow(`Hailuo e2e ${path}`, path, credential, parameters));
+	await n8n.activate(id, [path]);
+	return {
+		id,
+		start: async (prompts) => {
+			const answer = await n8n.post(`/webhook/${path}`, { prompts });
+			expect(answer.status).toBe(200);
+		},
+	};
+}
+
+async function finishedExecutions(workflowId, count, timeoutMs = 60_000) {
+	let executions = [];
+	await waitFor(
+		async () => {
+			executions = (await n8n.executions(workflowId)).filter((e) => e.finished || ['error', 'success', 'crashed'].includes(e.status));
+			return executions.length >= count;
+		},
+		timeoutMs,
+		`${count} finished execution(s)`,
+	);
+	return executions;
+}
+
+const hailuoOutput = (execution) => execution.data.resultData.runData.Hailuo.at(-1).data.main[0];
+
+describe('in a real n8n', () => {
+	test('1. several prompts with Poll: one output per input, in order, one status request per round', async () => {
+		const wf = await generator({ options: { pollInterval: 1, timeout: 60 } });
+		const prompts = ['first fox', 'second fox', 'third fox'];
+		await wf.start(prompts);
+		const [execution] = await finishedExecutions(wf.id, 1);
+		expect(execution.status).toBe('success');
+		const items = hailuoOutput(execution);
+		expect(items.map((i) => i.json.prompt)).toEqual(prompts);
+		expect(items.every((i) => i.json.state === 'succeeded' && i.json.videoUrl.startsWith(sim.url))).toBe(true);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(sim.counts.submit).toBe(3);
+		const rounds = sim.log.filter((e) => e.kind === 'retrieveBatch');
+		expect(rounds[0].ids).toHaveLength(3);
+		expect(sim.counts.retrieve).toBe(0);
+		expect(rounds.length).toBeLessThanOrEqual(4);
+	});
+
+	test('2. Pause Until Callback: waits, survives a restart, resumes on the callback', async () => {
+		sim.set({ generationMs: 25_000 });
+		const wf = await generator({ completion: 'pauseUntilCallback', options: { timeout: 600 } });
+		await wf.start(['paused fox']);
+		let waiting;
+		await waitFor(async () => {
+			[waiting] = await n8n.executions(wf.id, { status: 'waiting' });
+			return waiting !== undefined;
+		}, 20_000, 'a waiting execution');
+		expect(sim.counts.submit).toBe(1);
+		const { taskId } = sim.log.find((e) => e.kind === 'submit');
+
+		await n8n.restart();
+		expect((await n8n.executions(wf.id, { status: 'waiting' })).map((e) => e.id)).toEqual([waiting.id]);
+
+		sim.finishNow(taskId);
+		await waitFor(async () => (await n8n.executions(wf.id, { status: 'success' })).length === 1, 30_000, 'the resumed execution');
+		const [execution] = await n8n.executions(wf.id, { status: 'success' });
+		expect(execution.id).toBe(waiting.id);
+		const [item] = hailuoOutput(execution);
+		expect(item.json).toMatchObject({ taskId, state: 'succeeded', videoUrl: `${sim.url}/cdn/${taskId}.mp4` });
+		expect(sim.counts.retrieveBatch).toBe(0);
+		expect(sim.counts.submit).toBe(1);
+	}, 180_000);
+
+	test('3. Submit-only to an active Hailuo Trigger: one execution per task; duplicates and forgeries start nothing', async () => {
+		sim.set({ duplicateCallbacks: 1 });
+		const webhookId = 'hailuo-e2e-trigger';
+		const triggerId = await n8n.createWorkflow(triggerWorkflow('Hailuo Trigger e2e', webhookId, credentialId, { secret: 's3cret' }));
+		await n8n.activate(triggerId, [`${webhookId}/hailuo`]);
+		const triggerUrl = `${n8n.url}/webhook/${webhookId}/hailuo`;
+
+		const wf = await generator({ completion: 'submitOnly', options: { callbackUrl: `${triggerUrl}?secret=s3cret` } });
+		await wf.start(['cb one', 'cb two', '[fail] cb three']);
+		await finishedExecutions(wf.id, 1);
+		const submitted = sim.log.filter((e) => e.kind === 'submit').map((e) => e.taskId);
+		expect(submitted).toHaveLength(3);
+
+		await waitFor(() => sim.counts.callbacks === 6, 20_000, 'six deliveries (three duplicated)');
+		const executions = await finishedExecutions(triggerId, 3);
+		await new Promise((r) => setTimeout(r, 1500));
+		const all = await n8n.executions(triggerId);
+		expect(all).toHaveLength(3);
+		const delivered = all.map((e) => e.data.resultData.runData['Hailuo Trigger'][0].data.main[0][0].json);
+		expect(delivered.map((j) => j.taskId).sort()).toEqual([...submitted].sort());
+		expect(delivered.filter((j) => j.state === 'failed')).toHaveLength(1);
+		expect(delivered.every((j) => j.verified === true)).toBe(true);
+		expect(executions.every((e) => e.status === 'success')).toBe(true);
+
+		const genuine = sim.finalResult(submitted[0]);
+		expect((await n8n.post(`/webhook/${webhookId}/hailuo?secret=wrong`, genuine)).status).toBe(401);
+		const forged = { ...genuine, data: [{ ...genuine.data[0], video_url: 'https://evil.example/x.mp4' }] };
+		const answer = await n8n.post(`/webhook/${webhookId}/hailuo?secret=s3cret`, forged);
+		expect(answer.status).toBe(400);
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(await n8n.executions(triggerId)).toHaveLength(3);
+	}, 120_000);
+
+	test('4. Download Video: the binary in the execution is byte-identical to the file served', async () => {
+		const wf = await generator({ download: true, options: { pollInterval: 1, timeout: 60 } });
+		await wf.start(['download me']);
+		const [execution] = await finishedExecutions(wf.id, 1);
+		expect(execution.status).toBe('success');
+		const [item] = hailuoOutput(execution);
+		expect(item.binary.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.taskId}.mp4`, bytes: 512 * 1024 });
+		const file = await request(`${n8n.url}/rest/binary-data?id=${encodeURIComponent(item.binary.data.id)}&action=download`, {
+			headers: { cookie: n8n.cookie },
+		});
+		expect(file.statusCode).toBe(200);
+		const bytes = Buffer.from(await file.body.arrayBuffer());
+		expect(bytes.equals(sim.videoBytes(item.json.taskId))).toBe(true);
+	}, 60_000);
+
+	test('5a. a failing task ends as the README says: a "failed" item, the execution succeeds', async () => {
+		const wf = await generator({ options: { pollInterval: 1, timeout: 60 } });
+		await wf.start(['[fail] refused']);
+		const [execution] = await finishedExecutions(wf.id, 1);
+		expect(execution.status).toBe('success');
+		expect(hailuoOutput(execution)[0].json).toMatchObject({ state: 'failed', error: { code: 'generation_failed' } });
+	});
+
+	test('5b. a wrong token: the execution fails with the token message, nothing is submitted', async () => {
+		const { id: badCredential } = await n8n.createCredential({ apiToken: 'wrong-token', baseUrl: sim.url }, 'Hailuo API (wrong)');
+		const wf = await generator({ options: { pollInterval: 1 } }, badCredential);
+		await wf.start(['nope']);
+		const [execution] = await finishedExecutions(wf.id, 1);
+		expect(execution.status).toBe('error');
+		expect(execution.data.resultData.error.message).toBe('The Hailuo API rejected the token (invalid_token)');
+		expect(JSON.stringify(execution)).not.toContain('wrong-token');
+		expect(sim.counts.submit).toBe(0);
+	});
+
+	test('5c. a 429 burst is absorbed by backoff: every video made once', async () => {
+		sim.set({ rateLimitPerSecond: 2, retryAfterSeconds: 1, generationMs: 1000 });
+		const wf = await generator({ options: { pollInterval: 1, timeout: 120, concurrency: 5 } });
+		const prompts = Array.from({ length: 6 }, (_, i) => `burst ${i}`);
+		await wf.start(prompts);
+		const [execution] = await finishedExecutions(wf.id, 1, 120_000);
+		expect(execution.status).toBe('success');
+		expect(hailuoOutput(execution).map((i) => i.json.state)).toEqual(prompts.map(() => 'succeeded'));
+		expect(sim.counts.rateLimited).toBeGreaterThan(0);
+		expect(sim.counts.submit).toBe(6);
+	}, 150_000);
+});

@@ -1,0 +1,52 @@
+'use strict';
+/** Workflow JSON for the end-to-end scenarios, as a user would build them in the editor. */
+const { randomUUID } = require('node:crypto');
+
+const PKG = 'n8n-nodes-hailuo';
+
+function node(name, type, parameters, extra = {}) {
+	return { id: randomUUID(), name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
+}
+
+/** POST /webhook/<path> with {"prompts": [...]} -> one item per prompt. */
+function webhookStart(path) {
+	return [
+		node('Start', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: randomUUID() }),
+		node('Prompts', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.prompts', options: { destinationFieldName: 'prompt' } }),
+	];
+}
+
+function chain(names) {
+	const connections = {};
+	for (let i = 0; i < names.length - 1; i++) {
+		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+	}
+	return connections;
+}
+
+function hailuoNode(credentialId, parameters) {
+	return node('Hailuo', `${PKG}.hailuo`, { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', ...parameters }, {
+		credentials: { hailuoApi: { id: credentialId, name: 'Hailuo API' } },
+	});
+}
+
+/** Start (webhook) -> Prompts -> Hailuo with the given parameters. */
+function generateWorkflow(name, path, credentialId, parameters) {
+	const nodes = [...webhookStart(path), hailuoNode(credentialId, parameters)];
+	return { name, nodes, connections: chain(['Start', 'Prompts', 'Hailuo']) };
+}
+
+function triggerWorkflow(name, webhookId, credentialId, parameters) {
+	return {
+		name,
+		nodes: [
+			node('Hailuo Trigger', `${PKG}.hailuoTrigger`, parameters, {
+				webhookId,
+				credentials: { hailuoApi: { id: credentialId, name: 'Hailuo API' } },
+			}),
+		],
+		connections: {},
+	};
+}
+
+module.exports = { generateWorkflow, triggerWorkflow, node, chain };
