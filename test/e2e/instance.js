@@ -140,6 +140,12 @@ class N8nInstance {
 		clearTimeout(timer);
 	}
 
+	/** Stops n8n and removes its data folder. */
+	async destroy() {
+		await this.stop();
+		fs.rmSync(this.userFolder, { recursive: true, force: true });
+	}
+
 	async restart() {
 		await this.stop();
 		await this.start();

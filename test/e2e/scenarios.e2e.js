@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-	await n8n?.stop();
+	await n8n?.destroy();
 	await sim.stop();
 });
 

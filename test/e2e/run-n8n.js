@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run n8n: a local n8n to click around in. Builds the package, starts the
+ * API simulator and n8n (pinned version, installed once) with the package
+ * loaded, creates the owner account and a Hailuo credential, imports the
+ * example workflows, and prints the editor URL and the login.
+ *
+ * HAILUO_API_TOKEN (and optionally HAILUO_BASE_URL) points the credential at
+ * the real API instead of the simulator. N8N_PORT picks the port (5678).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { createSimulator } = require('../simulator/simulator');
+const { N8nInstance } = require('./instance');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DATA = path.join(ROOT, '.n8n-local');
+
+function exampleWorkflows(credentialId, n8nUrl) {
+	const dir = path.join(ROOT, 'examples');
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => {
+			const text = fs.readFileSync(path.join(dir, file), 'utf8').replace('https://YOUR-N8N-HOST', n8nUrl);
+			const workflow = JSON.parse(text);
+			for (const node of workflow.nodes) {
+				if (node.credentials?.hailuoApi) node.credentials.hailuoApi.id = credentialId;
+			}
+			return { file, workflow };
+		});
+}
+
+async function main() {
+	const realToken = process.env.HAILUO_API_TOKEN;
+	let sim;
+	let credential;
+	if (realToken) {
+		credential = { apiToken: realToken, baseUrl: process.env.HAILUO_BASE_URL ?? 'https://api.acedata.cloud' };
+	} else {
+		sim = createSimulator({ token: 'sim-token', generationMs: [8000, 15000], videoSize: 2 * 1024 * 1024 });
+		credential = { apiToken: 'sim-token', baseUrl: await sim.start(Number(process.env.SIMULATOR_PORT ?? 0)) };
+	}
+	fs.rmSync(DATA, { recursive: true, force: true });
+	fs.mkdirSync(DATA, { recursive: true });
+	console.log('Starting n8n (the first run installs it: about 5 minutes)...');
+	const n8n = await N8nInstance.create({ userFolder: DATA, port: Number(process.env.N8N_PORT ?? 5678) });
+	const owner = await n8n.setupOwner();
+	const { id: credentialId } = await n8n.createCredential(credential, realToken ? 'Hailuo API' : 'Hailuo API (simulator)');
+	const imported = [];
+	for (const { file, workflow } of exampleWorkflows(credentialId, n8n.url)) {
+		const id = await n8n.createWorkflow(workflow);
+		imported.push({ file, id, name: workflow.name });
+	}
+	const receiver = imported.find((w) => w.file === 'receive-finished-videos.json');
+	if (receiver) await n8n.activate(receiver.id);
+
+	console.log(`
+n8n with n8n-nodes-hailuo is running.
+
+  Editor:   ${n8n.url}
+  Login:    ${owner.email} / ${owner.password}
+  API:      ${realToken ? `the real Hailuo API at ${credential.baseUrl}` : `the bundled simulator at ${credential.baseUrl} (videos take 8-15 s)`}
+
+Workflows:
+${imported.map((w) => `  ${n8n.url}/workflow/${w.id}  ${w.name}`).join('\n')}
+
+Press Ctrl+C to stop (n8n's data is in .n8n-local/, removed on the next start).`);
+
+	const stop = async () => {
+		await n8n.stop();
+		await sim?.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
