@@ -32,7 +32,8 @@ function exampleWorkflows(credentialId, n8nUrl) {
 		});
 }
 
-async function main() {
+/** Simulator (or the real API), n8n, owner, credential and the examples; returns what was made. */
+async function startLocalN8n({ port = Number(process.env.N8N_PORT ?? 5678), dataDir = DATA } = {}) {
 	const realToken = process.env.HAILUO_API_TOKEN;
 	let sim;
 	let credential;
@@ -42,10 +43,10 @@ async function main() {
 		sim = createSimulator({ token: 'sim-token', generationMs: [8000, 15000], videoSize: 2 * 1024 * 1024 });
 		credential = { apiToken: 'sim-token', baseUrl: await sim.start(Number(process.env.SIMULATOR_PORT ?? 0)) };
 	}
-	fs.rmSync(DATA, { recursive: true, force: true });
-	fs.mkdirSync(DATA, { recursive: true });
+	fs.rmSync(dataDir, { recursive: true, force: true });
+	fs.mkdirSync(dataDir, { recursive: true });
 	console.log('Starting n8n (the first run installs it: about 5 minutes)...');
-	const n8n = await N8nInstance.create({ userFolder: DATA, port: Number(process.env.N8N_PORT ?? 5678) });
+	const n8n = await N8nInstance.create({ userFolder: dataDir, port });
 	const owner = await n8n.setupOwner();
 	const { id: credentialId } = await n8n.createCredential(credential, realToken ? 'Hailuo API' : 'Hailuo API (simulator)');
 	const imported = [];
@@ -55,7 +56,15 @@ async function main() {
 	}
 	const receiver = imported.find((w) => w.file === 'receive-finished-videos.json');
 	if (receiver) await n8n.activate(receiver.id);
+	const stop = async () => {
+		await n8n.stop();
+		await sim?.stop();
+	};
+	return { n8n, owner, credential, imported, realToken, stop };
+}
 
+async function main() {
+	const { n8n, owner, credential, imported, realToken, stop } = await startLocalN8n();
 	console.log(`
 n8n with n8n-nodes-hailuo is running.
 
@@ -68,16 +77,19 @@ ${imported.map((w) => `  ${n8n.url}/workflow/${w.id}  ${w.name}`).join('\n')}
 
 Press Ctrl+C to stop (n8n's data is in .n8n-local/, removed on the next start).`);
 
-	const stop = async () => {
-		await n8n.stop();
-		await sim?.stop();
+	const exit = async () => {
+		await stop();
 		process.exit(0);
 	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	process.on('SIGINT', exit);
+	process.on('SIGTERM', exit);
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}
+
+module.exports = { startLocalN8n };
