@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * npm run simulator -- --port 8787 [--token sim-token] [--generation-ms 5000]
+ * npm run simulator -- --port 8787 [--token sim-token] [--generation-ms 5000 | 30000,90000]
  *   [--failure-rate 0.1] [--rate-limit 10] [--duplicate-callbacks 1] [--video-size 1048576]
+ *   [--submit-latency-ms 200]
  */
 const { createSimulator } = require('./simulator');
 
@@ -22,7 +23,8 @@ async function main() {
 	const options = Object.fromEntries(
 		Object.entries({
 			token: args.token,
-			generationMs: number('generation-ms'),
+			generationMs: args['generation-ms']?.includes(',') ? args['generation-ms'].split(',').map(Number) : number('generation-ms'),
+			submitLatencyMs: number('submit-latency-ms'),
 			failureRate: number('failure-rate'),
 			rateLimitPerSecond: number('rate-limit'),
 			duplicateCallbacks: number('duplicate-callbacks'),

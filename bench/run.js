@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench: every figure next to its baseline, measured side by side in
+ * this run against the simulator (and a real n8n for the callback figures).
+ * Prints a table and writes bench/results/latest.json.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hailuo-bench-'));
+process.env.N8N_LOG_LEVEL ??= 'silent';
+
+const { submissionThroughput, statusRequests, noticeDelay, overheadPerItem } = require('./scenarios');
+const { downloadMemory } = require('./download');
+const { realN8nFigures } = require('./n8n');
+const { machine, table, writeResult } = require('./lib');
+
+async function main() {
+	const started = Date.now();
+	const figures = [];
+	const step = async (label, fn) => {
+		const t = Date.now();
+		process.stdout.write(`${label}... `);
+		const result = await fn();
+		figures.push(...[].concat(result));
+		console.log(`${((Date.now() - t) / 1000).toFixed(0)} s`);
+	};
+	await step('submission throughput', submissionThroughput);
+	await step('status requests', statusRequests);
+	await step('time to notice (poll)', noticeDelay);
+	await step('download memory', downloadMemory);
+	await step('real n8n: pause and trigger (default settings)', () => realN8nFigures());
+	await step('real n8n: trigger with N8N_EXPRESSION_ENGINE=legacy', async () => {
+		const [, trigger] = await realN8nFigures({ pauseRuns: 0, env: { N8N_EXPRESSION_ENGINE: 'legacy' } });
+		trigger.name = trigger.name.replace('real n8n', 'real n8n, N8N_EXPRESSION_ENGINE=legacy');
+		return trigger;
+	});
+	await step('CPU per item', overheadPerItem);
+	figures.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+
+	console.log(`\nHailuo node benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine()}\n`);
+	console.log(table([['figure', 'the node', 'baseline', 'ratio', 'target', ''], ...figures.map((f) => [f.name, f.figure, f.baseline, f.ratio, f.target, f.met ? 'met' : 'MISSED'])]));
+	const file = writeResult('latest', { seconds: (Date.now() - started) / 1000, figures });
+	console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s in all; written to ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
