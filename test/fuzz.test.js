@@ -1,0 +1,102 @@
+/**
+ * Fuzzing the code that reads API answers and callbacks: random and mutated
+ * JSON never makes it throw anything but the node's own clear errors.
+ */
+const path = require('node:path');
+const dist = (file) => require(path.resolve(__dirname, '../dist/nodes/Hailuo/shared', file));
+const { readTask, simplify } = dist('taskRecord.js');
+const { readAnswer } = dist('api.js');
+const { readCallback, isRejection } = dist('callbacks.js');
+
+/** A small deterministic PRNG (mulberry32), so a failure can be replayed by its seed. */
+function prng(seed) {
+	return () => {
+		seed |= 0;
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const KEYS = ['id', 'task_id', 'trace_id', 'success', 'error', 'data', 'response', 'request', 'finished_at', 'started_at', 'created_at', 'elapsed', 'state', 'video_url', 'code', 'message', 'items', 'count', '__proto__', 'constructor'];
+const STATES = ['succeeded', 'failed', 'processing', 'pending', 'error', 'cancelled', 'weird', '', 'SUCCEEDED'];
+
+function randomValue(rand, depth = 0) {
+	const pick = rand();
+	if (depth > 4 || pick < 0.15) return [null, true, false, 0, -1, 1e308, NaN, Infinity][Math.floor(rand() * 8)];
+	if (pick < 0.3) return STATES[Math.floor(rand() * STATES.length)];
+	if (pick < 0.4) return ['https://cdn.example/v.mp4', 'javascript:alert(1)', 'http://', '\u0000', 'x'.repeat(1000)][Math.floor(rand() * 5)];
+	if (pick < 0.5) return rand() * 2e9;
+	if (pick < 0.7) return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand, depth + 1));
+	const object = {};
+	for (let i = Math.floor(rand() * 6); i > 0; i--) object[KEYS[Math.floor(rand() * KEYS.length)]] = randomValue(rand, depth + 1);
+	return object;
+}
+
+const genuine = {
+	id: 't1',
+	finished_at: 1736863300.748,
+	created_at: 1736863231.588,
+	response: { success: true, task_id: 't1', trace_id: 'tr', data: [{ id: 'v', video_url: 'https://cdn.example/v.mp4', state: 'succeeded' }] },
+};
+
+function mutate(rand, value) {
+	const copy = JSON.parse(JSON.stringify(value));
+	const walk = (node) => {
+		for (const key of Object.keys(node)) {
+			if (rand() < 0.2) node[key] = randomValue(rand);
+			else if (node[key] && typeof node[key] === 'object') walk(node[key]);
+		}
+	};
+	walk(copy);
+	return copy;
+}
+
+const CASES = 4000;
+
+test(`readTask + simplify survive ${CASES} random and mutated records`, () => {
+	const rand = prng(20261125);
+	for (let i = 0; i < CASES; i++) {
+		const value = i % 2 ? randomValue(rand) : mutate(rand, genuine);
+		let item;
+		expect(() => (item = simplify(readTask(value)))).not.toThrow();
+		expect(['pending', 'processing', 'succeeded', 'failed']).toContain(item.state);
+		expect(item.videoUrl === null || /^https?:\/\//.test(item.videoUrl)).toBe(true);
+		if (item.state === 'succeeded') expect(item.videoUrl).not.toBeNull();
+		if (item.state === 'failed') expect(item.error).toEqual({ code: expect.any(String), message: expect.any(String) });
+		expect(() => JSON.stringify(item)).not.toThrow();
+	}
+});
+
+test(`readAnswer classifies ${CASES} random bodies without throwing`, () => {
+	const rand = prng(7);
+	for (let i = 0; i < CASES; i++) {
+		const status = [200, 201, 400, 401, 404, 429, 500, 502, 503][Math.floor(rand() * 9)];
+		let text = JSON.stringify(i % 3 ? randomValue(rand) : mutate(rand, genuine));
+		if (rand() < 0.3) text = text.slice(0, Math.floor(rand() * text.length));
+		if (rand() < 0.1) text = `<html>${text}</html>`;
+		let answer;
+		expect(() => (answer = readAnswer(status, text, {}))).not.toThrow();
+		expect(Boolean(answer.ok) !== Boolean(answer.failure)).toBe(true);
+		if (status >= 300) expect(answer.failure).toBeDefined();
+	}
+});
+
+test(`readCallback accepts or refuses ${CASES} random requests with a 400, never throws`, () => {
+	const rand = prng(42);
+	for (let i = 0; i < CASES; i++) {
+		const body = i % 2 ? randomValue(rand) : mutate(rand, genuine.response);
+		let raw = Buffer.from(JSON.stringify(body) ?? '');
+		if (rand() < 0.2) raw = raw.subarray(0, Math.floor(rand() * raw.length));
+		const json = rand() < 0.5;
+		const ctx = {
+			getRequestObject: () => ({ headers: { 'content-length': String(raw.length) }, rawBody: raw }),
+			getBodyData: () => (json ? body ?? {} : {}),
+		};
+		let result;
+		expect(() => (result = readCallback(ctx))).not.toThrow();
+		if (isRejection(result)) expect(result.status).toBe(400);
+		else expect(typeof result.taskId).toBe('string');
+	}
+});
