@@ -100,3 +100,17 @@ test(`readCallback accepts or refuses ${CASES} random requests with a 400, never
 		else expect(typeof result.taskId).toBe('string');
 	}
 });
+
+test('the secret comparison accepts only the exact secret, whatever the lengths', () => {
+	const { secretMatches } = dist('callbacks.js');
+	const rand = prng(99);
+	const secret = 's3cret-value';
+	expect(secretMatches(secret, secret)).toBe(true);
+	for (const given of ['', 's3cret', 's3cret-valuE', `${secret} `, secret.repeat(100), undefined, null, 42, ['s3cret-value']]) {
+		expect(secretMatches(secret, given)).toBe(false);
+	}
+	for (let i = 0; i < 1000; i++) {
+		const given = Math.random().toString(36).slice(2, 2 + Math.floor(rand() * 30));
+		expect(secretMatches(secret, given)).toBe(given === secret);
+	}
+});

@@ -61,3 +61,13 @@ test('a retrieve_batch answer whose items is not a list is treated the same way'
 	const r = await run({ resource: 'task', operation: 'wait', taskId: submitted.taskId, options: { pollInterval: 0.2, timeout: 5 } }, [{}]);
 	expect(r.json[0].state).toBe('succeeded');
 });
+
+test('a submission answered 200 without a task_id: a clear error, not resubmitted', async () => {
+	sim.inject({ on: 'submit', kind: 'body', body: { success: true }, createsTask: true });
+	const r = await run(textToVideo(), [{ prompt: 'no id' }]);
+	expect(r.status).toBe('error');
+	expect(r.error.message).toBe('The Hailuo API gave an unreadable answer (HTTP 200, no task_id in the answer) while submitting the video');
+	expect(r.error.description).toContain('It was NOT resubmitted');
+	expect(sim.counts.faults).toBe(1);
+	expect(sim.log.filter((e) => e.kind === 'submit')).toHaveLength(0);
+});
