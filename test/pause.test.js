@@ -1,26 +1,12 @@
 const { request } = require('undici');
-const { createSimulator } = require('./simulator/simulator');
-const { Instance, hailuoWorkflow } = require('./harness/n8n');
-const { TOKEN } = require('./harness/fixtures');
+const { hailuoWorkflow } = require('./harness/n8n');
+const { TOKEN, useInstance } = require('./harness/fixtures');
 const { waitFor } = require('./harness/wait');
 
-const sim = createSimulator({ token: TOKEN, generationMs: 600 });
+const context = useInstance({ generationMs: 600 });
+const { sim } = context;
 let n8n;
-
-beforeAll(async () => {
-	await sim.start();
-	n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
-	await n8n.listen();
-});
-afterAll(async () => {
-	await n8n.close();
-	await sim.stop();
-});
-beforeEach(() => {
-	sim.resetCounts();
-	sim.set({ generationMs: 600, duplicateCallbacks: 0 });
-	n8n.setCredentials({ apiToken: TOKEN, baseUrl: sim.url });
-});
+beforeAll(() => (n8n = context.n8n));
 
 const pauseParameters = (extra = {}, options = { timeout: 60 }) => ({
 	resource: 'video',

@@ -1,26 +1,12 @@
 const { request } = require('undici');
-const { createSimulator } = require('./simulator/simulator');
-const { Instance, hailuoWorkflow, PACKAGE } = require('./harness/n8n');
-const { TOKEN, FAST } = require('./harness/fixtures');
+const { hailuoWorkflow, PACKAGE } = require('./harness/n8n');
+const { FAST, useInstance } = require('./harness/fixtures');
 const { waitFor } = require('./harness/wait');
 
-const sim = createSimulator({ token: TOKEN, generationMs: 300 });
+const context = useInstance({ generationMs: 300 });
+const { sim } = context;
 let n8n;
-
-beforeAll(async () => {
-	await sim.start();
-	n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
-	await n8n.listen();
-});
-afterAll(async () => {
-	await n8n.close();
-	await sim.stop();
-});
-beforeEach(() => {
-	sim.resetCounts();
-	sim.set({ duplicateCallbacks: 0, generationMs: 300 });
-	n8n.started.length = 0;
-});
+beforeAll(() => (n8n = context.n8n));
 
 let triggerCount = 0;
 /** An active workflow starting at a Hailuo Trigger; returns its production URL. */

@@ -33,6 +33,33 @@ function useSimulator(options = {}) {
 	return { sim, run };
 }
 
+/**
+ * A simulator and an in-process n8n with its webhook layer listening, for
+ * tests of callbacks. Fresh counts, configuration and credentials per test.
+ */
+function useInstance(options = {}) {
+	const { Instance } = require('./n8n');
+	const sim = createSimulator({ token: TOKEN, ...options });
+	const defaults = { ...sim.config };
+	const context = { sim, n8n: undefined };
+	beforeAll(async () => {
+		await sim.start();
+		context.n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
+		await context.n8n.listen();
+	});
+	afterAll(async () => {
+		await context.n8n.close();
+		await sim.stop();
+	});
+	beforeEach(() => {
+		sim.resetCounts();
+		sim.set({ ...defaults });
+		context.n8n.setCredentials({ apiToken: TOKEN, baseUrl: sim.url });
+		context.n8n.started.length = 0;
+	});
+	return context;
+}
+
 /** Fast waiting settings for the simulator's 300 ms videos. */
 const FAST = { pollInterval: 0.2, timeout: 10, maxRetries: 2 };
 
@@ -46,4 +73,4 @@ function textToVideo(extra = {}, options = {}) {
 	};
 }
 
-module.exports = { useSimulator, TOKEN, FAST, textToVideo };
+module.exports = { useSimulator, useInstance, TOKEN, FAST, textToVideo };
