@@ -115,13 +115,15 @@ async function statusRequests({ scale = 20 } = {}) {
  */
 async function noticeDelay({ scale = 5, runs = 40 } = {}) {
 	const interval = 10 / scale;
-	const nodeDelays = await withSimulator({ generationMs: [1000, 3000] }, async (sim) =>
+	// Videos take 30-90 s, as in figure 2: their ends fall anywhere between two polls.
+	const generationMs = [30_000 / scale, 90_000 / scale];
+	const nodeDelays = await withSimulator({ generationMs }, async (sim) =>
 		Promise.all(
 			Array.from({ length: runs }, async (_, i) => {
 				const run = await runHailuo({
 					parameters: { resource: 'video', operation: 'textToVideo', prompt: `notice ${i}`, options: { pollInterval: interval, timeout: 600 } },
 					credentials: credentialsFor(sim.url),
-					timeoutMs: 60_000,
+					timeoutMs: 120_000,
 				});
 				const ready = Date.now();
 				const task = sim.tasks.get(run.json[0].taskId);
@@ -130,7 +132,7 @@ async function noticeDelay({ scale = 5, runs = 40 } = {}) {
 		),
 	);
 	const loopInterval = 15 / scale;
-	const loopDelays = await withSimulator({ generationMs: [1000, 3000] }, async (sim) =>
+	const loopDelays = await withSimulator({ generationMs }, async (sim) =>
 		Promise.all(
 			Array.from({ length: runs }, async (_, i) => {
 				const { task_id: id } = await post(`${sim.url}/hailuo/videos`, { action: 'generate', prompt: `loop ${i}`, async: true });
