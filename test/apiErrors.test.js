@@ -61,7 +61,8 @@ describe('submission errors', () => {
 
 	test.each([
 		['a 500', { kind: 'status', status: 500, code: 'api_error', message: 'fetch failed' }, /failed with HTTP 500 while submitting the video \(api_error\): fetch failed/],
-		['a 502 HTML page', { kind: 'html', status: 502 }, /HTML page instead of JSON \(HTTP 502\)/],
+		['a 502 HTML page', { kind: 'html', status: 502 }, /failed with HTTP 502 while submitting the video \(an HTML error page instead of JSON\)/],
+		['a 200 HTML page', { kind: 'html', status: 200 }, /answered with an HTML page instead of JSON \(HTTP 200\)/],
 		['cut-off JSON', { kind: 'cutJson' }, /unreadable answer \(HTTP 200, cut-off or invalid JSON\)/],
 		['an empty body', { kind: 'empty' }, /unreadable answer \(HTTP 200, empty body\)/],
 		['a dropped connection', { kind: 'drop' }, /the connection was cut/],
@@ -121,6 +122,37 @@ describe('submission errors', () => {
 		expect(r.error.description).toContain(`item 2: ${created[1]}`);
 		expect(r.error.context.submittedTaskIds).toEqual(created);
 	});
+});
+
+test('an HTML 429 page from a gateway is still a rate limit: retried, one task', async () => {
+	sim.inject({ on: 'submit', kind: 'html', status: 429, times: 2 });
+	sim.set({ retryAfterSeconds: 0 });
+	const r = await failingRun(textToVideo());
+	expect(r.status).toBe('success');
+	expect(sim.counts.faults).toBe(2);
+	expect(sim.counts.submit).toBe(1);
+}, 15_000);
+
+test('Retry On Fail is refused for video generation before anything is submitted', async () => {
+	const r = await run(textToVideo(), [{ prompt: 'x' }], { nodeSettings: { retryOnFail: true } });
+	expect(r.status).toBe('error');
+	expect(r.error.message).toBe('Turn off "Retry On Fail" for this node: a retry would submit, and bill, every video again');
+	expect(sim.counts.submit).toBe(0);
+});
+
+test('cancelling the execution stops further submissions', async () => {
+	sim.set({ submitLatencyMs: 200 });
+	const items = Array.from({ length: 6 }, (_, i) => ({ prompt: `c${i}` }));
+	await expect(run(textToVideo({}, { concurrency: 1 }), items, { timeoutMs: 300 })).rejects.toThrow('still running');
+	await new Promise((r) => setTimeout(r, 1500));
+	expect(sim.counts.submit).toBeLessThanOrEqual(2);
+});
+
+test('a batch read refused with a 4xx falls back to reading each task', async () => {
+	sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'api_not_implemented', times: 1 });
+	const r = await failingRun(textToVideo());
+	expect(r.json[0].state).toBe('succeeded');
+	expect(sim.counts.retrieve).toBeGreaterThanOrEqual(1);
 });
 
 describe('status query errors', () => {

@@ -58,10 +58,10 @@ describe('Download Video (binary data)', () => {
 		sim.inject({ on: 'download', kind: 'status', status: 404 });
 		const r = await run(textToVideo({ download: true }, { concurrency: 1 }), [{ prompt: 'a' }, { prompt: 'b' }], { continueOnFail: true });
 		expect(r.status).toBe('success');
-		const failed = r.json.filter((j) => j.error);
+		const failed = r.json.filter((j) => typeof j.error === 'string');
 		const ok = r.items.filter((i) => i.binary);
 		expect(failed).toHaveLength(1);
-		expect(failed[0]).toMatchObject({ taskId: expect.any(String), videoUrl: expect.stringContaining('/cdn/') });
+		expect(failed[0].details).toMatchObject({ taskId: expect.any(String), videoUrl: expect.stringContaining('/cdn/') });
 		expect(ok).toHaveLength(1);
 	});
 

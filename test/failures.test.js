@@ -27,8 +27,19 @@ describe('a task that fails', () => {
 		});
 		expect(r.status).toBe('success');
 		expect(r.json[0].state).toBe('succeeded');
-		expect(r.json[1]).toMatchObject({ state: 'failed', taskId: expect.any(String), error: expect.stringContaining('failed') });
+		// Only "error" and "details": the shape n8n sends down a node's error output.
+		expect(Object.keys(r.json[1]).sort()).toEqual(['details', 'error']);
+		expect(r.json[1]).toMatchObject({ error: expect.stringContaining('failed'), details: { state: 'failed', taskId: expect.any(String) } });
 	});
+});
+
+test('when one task fails the run, the error names every task this run paid for', async () => {
+	const r = await run(textToVideo({}, { onTaskFailure: 'error' }), [{ prompt: 'one' }, { prompt: '[fail] two' }, { prompt: 'three' }]);
+	expect(r.status).toBe('error');
+	const created = sim.log.filter((e) => e.kind === 'submit').map((e) => e.taskId);
+	expect(created).toHaveLength(3);
+	for (const id of created) expect(r.error.description).toContain(id);
+	expect(r.error.context.submittedTaskIds.sort()).toEqual([...created].sort());
 });
 
 describe('timeout', () => {

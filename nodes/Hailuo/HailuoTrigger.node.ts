@@ -118,6 +118,14 @@ export class HailuoTrigger implements INodeType {
 			outcome = { ...readTask(callback.body, { final: true }), taskId: callback.taskId };
 		}
 
+		// Every setting is read before the task is marked as seen: a bad one must not eat the callback.
+		const download = readDownloadSettings(
+			(name, fallback) => this.getNodeParameter(name, fallback),
+			new InputError(this.getNode(), 0),
+			baseUrl,
+			DOWNLOAD_TIMEOUT_MS,
+		);
+		const simplifyOutput = this.getNodeParameter('simplify', true) !== false;
 		const events = this.getNodeParameter('events', []) as string[];
 		if (!events.includes(outcome.state)) {
 			return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
@@ -125,13 +133,7 @@ export class HailuoTrigger implements INodeType {
 		if (isDuplicate(this, callback.taskId)) {
 			return { webhookResponse: { accepted: true, started: false, reason: 'duplicate callback' } };
 		}
-		const json = this.getNodeParameter('simplify', true) === false ? raw : { ...simplify(outcome), verified };
-		const download = readDownloadSettings(
-			(name, fallback) => this.getNodeParameter(name, fallback),
-			new InputError(this.getNode(), 0),
-			baseUrl,
-			DOWNLOAD_TIMEOUT_MS,
-		);
+		const json = simplifyOutput ? { ...simplify(outcome), verified } : raw;
 		const unverified = verified
 			? undefined
 			: 'Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep "Verify With the API" on.';

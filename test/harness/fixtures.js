@@ -28,6 +28,7 @@ function useSimulator(options = {}) {
 			items,
 			credentials: { apiToken: extra.token ?? TOKEN, baseUrl: extra.baseUrl ?? sim.url },
 			continueOnFail: extra.continueOnFail,
+			nodeSettings: extra.nodeSettings,
 			timeoutMs: extra.timeoutMs ?? 25_000,
 		});
 	return { sim, run };

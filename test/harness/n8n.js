@@ -365,21 +365,21 @@ function summarise(result, nodeName = 'Hailuo') {
 }
 
 /** Items -> Hailuo (with the given parameters). */
-function hailuoWorkflow(instance, { parameters, items = [{}], continueOnFail = false }) {
+function hailuoWorkflow(instance, { parameters, items = [{}], continueOnFail = false, nodeSettings = {} }) {
 	return instance.workflow(
 		[
 			{ name: 'Items', type: 'testItems', parameters: { items: JSON.stringify(items) } },
-			{ name: 'Hailuo', type: `${PACKAGE}.hailuo`, parameters, onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow' },
+			{ name: 'Hailuo', type: `${PACKAGE}.hailuo`, parameters, onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow', ...nodeSettings },
 		],
 		{ Items: { main: [[{ node: 'Hailuo', type: 'main', index: 0 }]] } },
 	);
 }
 
 /** Build and run Items -> Hailuo once; returns the output items or the error. */
-async function runHailuo({ parameters, items = [{}], credentials, continueOnFail = false, timeoutMs }) {
+async function runHailuo({ parameters, items = [{}], credentials, continueOnFail = false, nodeSettings, timeoutMs }) {
 	const instance = new Instance({ credentials });
 	const started = Date.now();
-	const run = await instance.run(hailuoWorkflow(instance, { parameters, items, continueOnFail }), 'Items', { timeoutMs });
+	const run = await instance.run(hailuoWorkflow(instance, { parameters, items, continueOnFail, nodeSettings }), 'Items', { timeoutMs });
 	return { ...run, elapsedMs: Date.now() - started };
 }
 

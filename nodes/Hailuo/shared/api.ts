@@ -61,7 +61,8 @@ function networkCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && isObject(current as IDataObject); depth++) {
 		const candidate = current as { code?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(candidate.code)) {
+		// ECONNREFUSED, ERR_CANCELED, CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT...
+		if (typeof candidate.code === 'string' && /^[A-Z][A-Z0-9_]{2,}$/.test(candidate.code)) {
 			return candidate.code;
 		}
 		current = candidate.cause;
@@ -78,7 +79,12 @@ export function readAnswer(status: number, body: unknown, headers: IDataObject =
 		if (trimmed === '') {
 			parsed = undefined;
 		} else if (trimmed.startsWith('<')) {
-			return { failure: { kind: 'html', status } };
+			// An error status says more than the page that carries it (a 429 stays a 429).
+			if (status >= 200 && status < 300) return { failure: { kind: 'html', status } };
+			return {
+				failure: { kind: 'status', status, htmlPage: true },
+				retryAfterMs: status === 429 ? parseRetryAfter(headers['retry-after']) : undefined,
+			};
 		} else {
 			try {
 				parsed = JSON.parse(trimmed);
@@ -184,6 +190,7 @@ export class HailuoApi {
 		const started = Date.now();
 		let attempts = 0;
 		for (;;) {
+			if (this.settings.signal?.aborted) throw new Error('The execution was cancelled');
 			attempts++;
 			const attempt = await this.attempt(path, body);
 			if (attempt.ok) return attempt.ok;

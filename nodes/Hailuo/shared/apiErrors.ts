@@ -8,10 +8,10 @@ import type { INode, JsonObject } from 'n8n-workflow';
  */
 
 export type Failure =
-	| { kind: 'status'; status: number; code?: string; apiMessage?: string; traceId?: string; body?: string }
+	| { kind: 'status'; status: number; code?: string; apiMessage?: string; traceId?: string; htmlPage?: boolean }
 	| { kind: 'html'; status: number }
 	| { kind: 'badJson'; status: number; reason: string }
-	| { kind: 'network'; code: string; detail?: string };
+	| { kind: 'network'; code: string };
 
 export interface FailureContext {
 	/** What was being done, e.g. "submitting the video" or "reading task 05af…" */
@@ -67,14 +67,20 @@ function seconds(ms: number): string {
 function headline(failure: Failure, ctx: FailureContext): string {
 	switch (failure.kind) {
 		case 'status': {
-			const api = failure.apiMessage ? `: ${failure.apiMessage}` : '';
+			const api = failure.apiMessage
+				? `: ${failure.apiMessage}`
+				: failure.htmlPage
+					? ' (an HTML error page instead of JSON)'
+					: '';
 			const code = failure.code ? ` (${failure.code})` : '';
-			if (failure.status === 401 || failure.status === 403)
+			if (failure.status === 401 || failure.status === 403) {
 				return `The Hailuo API rejected the token${code}`;
+			}
 			if (failure.status === 429) return `The Hailuo API is rate limiting this account${code}`;
 			if (failure.status === 404 && ctx.taskId) return `Task ${ctx.taskId} was not found${code}`;
-			if (failure.status >= 500)
+			if (failure.status >= 500) {
 				return `The Hailuo API failed with HTTP ${failure.status} while ${ctx.doing}${code}${api}`;
+			}
 			return `The Hailuo API refused the request (HTTP ${failure.status}) while ${ctx.doing}${code}${api}`;
 		}
 		case 'html':
@@ -106,7 +112,7 @@ function advice(failure: Failure, ctx: FailureContext): string[] {
 				'Check the task id: it comes from the "taskId" of a Generate Video output, and tasks are visible only to the account that created them.',
 			);
 		} else if (failure.status >= 500) {
-			lines.push(`${retried} This is a fault on the provider's side.`.trim());
+			lines.push(`${retried} This is a fault on the provider's side${failure.htmlPage ? ' or a gateway in front of it' : ''}.`.trim());
 		} else {
 			lines.push("Check the node's parameters (prompt, model, image URL) against the API's message.");
 		}

@@ -38,14 +38,17 @@ export class ItemResults {
 		return this.items[index]?.[0];
 	}
 
-	/** Records the error (Continue On Fail) or throws it. */
+	/**
+	 * Records the error (Continue On Fail) or throws it. The item has only
+	 * `error` and `details`, the shape n8n routes to a node's error output;
+	 * the task id and URL live in `details`. (Setting the item's own `error`
+	 * would make n8n replace the JSON with the message and lose them.)
+	 */
 	fail(index: number, error: ItemError, known: IDataObject = {}) {
 		if (!this.ctx.continueOnFail()) throw error;
-		const json: IDataObject = { error: error.message, ...known };
-		if (error.description) json.errorDescription = error.description;
-		// Not set as the item's `error`: n8n would then reduce the JSON to the
-		// message and drop the task id.
-		this.items[index] = [{ json, pairedItem: { item: index } }];
+		const details: IDataObject = { ...known };
+		if (error.description) details.description = error.description;
+		this.items[index] = [{ json: { error: error.message, details }, pairedItem: { item: index } }];
 		this.errors.add(index);
 	}
 

@@ -20,13 +20,13 @@ export interface RunSettings {
 	simplify: boolean;
 }
 
-export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
+export function readRunSettings(ctx: IExecuteFunctions, polls = true): RunSettings {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const check = new InputError(ctx.getNode(), 0);
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
 	const pollIntervalSeconds = check.number('Poll Interval', value('pollInterval', DEFAULTS.pollIntervalSeconds), LIMITS.pollIntervalSeconds, 'seconds');
 	const timeoutSeconds = check.number('Timeout', value('timeout', DEFAULTS.timeoutSeconds), LIMITS.timeoutSeconds, 'seconds');
-	if (pollIntervalSeconds > timeoutSeconds) {
+	if (polls && pollIntervalSeconds > timeoutSeconds) {
 		check.fail('Poll Interval', `${pollIntervalSeconds} s is longer than the timeout (${timeoutSeconds} s)`, 'Use an interval shorter than the timeout, or the node would give up before asking once.');
 	}
 	return {

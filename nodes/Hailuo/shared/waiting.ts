@@ -17,6 +17,11 @@ export interface PollSettings {
 	timeoutMs: number;
 	/** Poll once straight away (tasks that may already be done), else wait an interval first. */
 	pollFirst: boolean;
+	/**
+	 * The tasks were created by this run: a 404 then means "not visible yet",
+	 * not "no such task", and polling goes on.
+	 */
+	createdHere?: boolean;
 	signal?: AbortSignal;
 }
 
@@ -62,24 +67,28 @@ export async function pollTasks(
 		first = false;
 
 		for (const batch of chunks(running.map(([id]) => id), BATCH_LIMIT)) {
-			await pollBatch(api, batch, tasks);
+			await pollBatch(api, batch, tasks, settings.createdHere === true);
 		}
 		if (Date.now() >= deadline) break;
 	}
 	return tasks;
 }
 
-async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, PolledTask>) {
-	let records;
+async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, PolledTask>, createdHere: boolean) {
+	let records = new Map<string, object>();
 	try {
 		records = await api.retrieveBatch(ids);
 	} catch (error) {
 		const apiFailure = error as NodeApiError;
-		if (apiFailure.httpCode === '401' || apiFailure.httpCode === '403') throw error;
-		// A failed round (after the API module's own retries) loses nothing:
-		// the tasks stay running and the next round asks again.
-		for (const id of ids) (tasks.get(id) as PolledTask).lastPollError = apiFailure.message;
-		return;
+		const status = Number(apiFailure.httpCode);
+		if (status === 401 || status === 403) throw error;
+		if (!(status >= 400 && status < 500 && status !== 429)) {
+			// A failed round (after the API module's own retries) loses nothing:
+			// the tasks stay running and the next round asks again.
+			for (const id of ids) (tasks.get(id) as PolledTask).lastPollError = apiFailure.message;
+			return;
+		}
+		// The batch action itself is refused (a gateway without it): read the tasks one by one.
 	}
 	for (const id of ids) {
 		const task = tasks.get(id) as PolledTask;
@@ -100,9 +109,10 @@ async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, Polle
 			}
 			task.record = single;
 			task.outcome = { ...readTask(single), taskId: id };
+			task.lastPollError = undefined;
 		} catch (error) {
 			const apiFailure = error as NodeApiError;
-			if (apiFailure.httpCode === '404') task.problem = apiFailure;
+			if (apiFailure.httpCode === '404' && !createdHere) task.problem = apiFailure;
 			else task.lastPollError = apiFailure.message;
 		}
 	}

@@ -22,7 +22,7 @@ export const taskIdField: INodeProperties = {
 /** Task > Get: one task record per item, read now, without waiting. */
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const settings = readRunSettings(this);
+	const settings = readRunSettings(this, false);
 	const api = await HailuoApi.connect(this, { ...settings, signal: this.getExecutionCancelSignal() });
 	const results = new ItemResults(this, items.length);
 

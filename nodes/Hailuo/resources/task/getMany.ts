@@ -22,7 +22,7 @@ export const taskIdsField: INodeProperties = {
 /** Task > Get Many: up to 50 tasks per item in one request; one output item per task. */
 export async function getMany(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const settings = readRunSettings(this);
+	const settings = readRunSettings(this, false);
 	const api = await HailuoApi.connect(this, { ...settings, signal: this.getExecutionCancelSignal() });
 	const results = new ItemResults(this, items.length);
 

@@ -39,5 +39,5 @@ export const taskDescription: INodeProperties[] = [
 	...downloadFields({ resource: ['task'], operation: ['get', 'wait'] }),
 	optionsCollection({ show: { resource: ['task'], operation: ['get'] } }, options(['concurrency', ...REQUEST_OPTIONS])),
 	optionsCollection({ show: { resource: ['task'], operation: ['getMany'] } }, options(REQUEST_OPTIONS)),
-	optionsCollection({ show: { resource: ['task'], operation: ['wait'] } }, options([...WAIT_OPTIONS, ...REQUEST_OPTIONS])),
+	optionsCollection({ show: { resource: ['task'], operation: ['wait'] } }, options([...WAIT_OPTIONS, 'concurrency', ...REQUEST_OPTIONS])),
 ];

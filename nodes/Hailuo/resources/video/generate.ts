@@ -1,4 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { HailuoApi } from '../../shared/api';
 import type { GenerateRequest } from '../../shared/api';
@@ -74,14 +75,27 @@ function buildRequest(
 }
 
 /** Adds the task ids already created in this run to an error that stops it, so none is lost. */
-function withSubmittedTasks(error: ItemError, submissions: Submission[]): ItemError {
+function withSubmittedTasks(ctx: IExecuteFunctions, thrown: unknown, submissions: Submission[]): ItemError {
+	const error =
+		thrown instanceof NodeApiError || thrown instanceof NodeOperationError
+			? thrown
+			: new NodeOperationError(ctx.getNode(), thrown as Error);
 	const created = submissions.filter((s) => s.taskId);
 	if (created.length > 0) {
 		const list = created.map((s) => `item ${s.index + 1}: ${s.taskId}`).join(', ');
 		error.description = `${error.description ?? ''} Tasks already submitted in this run, not resubmitted (pick them up with Task > Wait): ${list}.`.trim();
-		error.context.submittedTaskIds = created.map((s) => s.taskId as string);
+		error.context = { ...(error.context ?? {}), submittedTaskIds: created.map((s) => s.taskId as string) };
 	}
 	return error;
+}
+
+/** n8n's Retry On Fail would run the node again after an error: every video would be billed twice. */
+function refuseRetryOnFail(ctx: IExecuteFunctions) {
+	if (ctx.getNode().retryOnFail !== true) return;
+	throw new NodeOperationError(ctx.getNode(), 'Turn off "Retry On Fail" for this node: a retry would submit, and bill, every video again', {
+		description:
+			'Nothing was submitted. The node already retries what is safe to retry (rate limits, and status checks after server or network errors). Use Task > Wait or Task > Get to pick up tasks after an error.',
+	});
 }
 
 /**
@@ -123,9 +137,11 @@ async function submitAll(
 				throw error;
 			}
 		},
-		() => stopError !== undefined,
+		// A cancelled execution submits nothing more either.
+		() => stopError !== undefined || ctx.getExecutionCancelSignal()?.aborted === true,
 	);
-	if (stopError && !ctx.continueOnFail()) throw withSubmittedTasks(stopError, submissions);
+	if (stopError && !ctx.continueOnFail()) throw withSubmittedTasks(ctx, stopError, submissions);
+	if (ctx.getExecutionCancelSignal()?.aborted) throw withSubmittedTasks(ctx, new Error('The execution was cancelled'), submissions);
 	settled.forEach((outcome, position) => {
 		const error = outcome === undefined ? stopError : outcome.status === 'rejected' ? outcome.reason : undefined;
 		if (error) results.fail(submissions[position].index, error as ItemError);
@@ -137,8 +153,9 @@ export async function generate(
 	operation: VideoOperation,
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const settings = readRunSettings(this);
+	refuseRetryOnFail(this);
 	const completion = this.getNodeParameter('completion', 0, 'poll') as Completion;
+	const settings = readRunSettings(this, completion === 'poll');
 	const signal = this.getExecutionCancelSignal();
 	const api = await HailuoApi.connect(this, { ...settings, signal });
 	const results = new ItemResults(this, items.length);
@@ -171,21 +188,21 @@ export async function generate(
 		return results.toArray();
 	}
 
-	let polled;
+	// From here on every task is paid for: whatever stops the run must name them all.
 	try {
-		polled = await pollTasks(
+		const polled = await pollTasks(
 			api,
 			submitted.map((s) => s.taskId as string),
-			{ intervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs, pollFirst: false, signal },
+			{ intervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs, pollFirst: false, createdHere: true, signal },
 		);
+		const settled = submitted.map((s) => {
+			const task = polled.get(s.taskId as string)!;
+			settleTask(this, results, s.index, task, settings, settings.timeoutMs / 1000);
+			return { index: s.index, outcome: task.outcome };
+		});
+		if (download) await attachVideos(this, results, settled, settings, download);
 	} catch (error) {
-		throw withSubmittedTasks(error as ItemError, submissions);
+		throw withSubmittedTasks(this, error, submissions);
 	}
-	const settled = submitted.map((s) => {
-		const task = polled.get(s.taskId as string)!;
-		settleTask(this, results, s.index, task, settings, settings.timeoutMs / 1000);
-		return { index: s.index, outcome: task.outcome };
-	});
-	if (download) await attachVideos(this, results, settled, settings, download);
 	return results.toArray();
 }
