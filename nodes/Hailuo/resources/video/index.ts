@@ -68,6 +68,7 @@ export const videoDescription: INodeProperties[] = [
 		option('callbackUrl', { '/completion': ['submitOnly', 'poll'] }),
 		...options(['pollInterval', 'onTimeout', 'onTaskFailure'], { '/completion': ['poll'] }),
 		option('timeout', { '/completion': ['poll', 'pauseUntilCallback'] }),
-		...options(['concurrency', ...REQUEST_OPTIONS]),
+		option('concurrency', { '/completion': ['poll', 'submitOnly'] }),
+		...options(REQUEST_OPTIONS),
 	]),
 ];
