@@ -101,7 +101,7 @@ describe('Hailuo Trigger with Download Video', () => {
 	afterAll(async () => n8n.close());
 
 	test('answers the API first, then starts the workflow with the video attached', async () => {
-		sim.set({ downloadDelayMs: 300 });
+		sim.set({ downloadDelayMs: 3000 });
 		const wf = n8n.workflow([{ name: 'T', type: `${PACKAGE}.hailuoTrigger`, webhookId: 'dl', parameters: { download: true } }]);
 		const url = n8n.activate(wf, 'T');
 		const [taskId] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'cb' }])).json.map((j) => j.taskId);
@@ -111,8 +111,10 @@ describe('Hailuo Trigger with Download Video', () => {
 		const answeredAfter = Date.now() - started;
 		expect(response.statusCode).toBe(200);
 		await response.body.text();
-		expect(answeredAfter).toBeLessThan(300);
-		await waitFor(() => n8n.started.length === 1, 5000, 'execution');
+		// Answered before the (3 s) download, so before the workflow starts.
+		expect(answeredAfter).toBeLessThan(3000);
+		expect(n8n.started).toHaveLength(0);
+		await waitFor(() => n8n.started.length === 1, 8000, 'execution');
 		const [item] = n8n.started[0].items;
 		expect(item.json).toMatchObject({ taskId, state: 'succeeded', verified: true });
 		expect(bytesOf(item.binary.data).equals(sim.videoBytes(taskId))).toBe(true);

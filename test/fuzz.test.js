@@ -109,8 +109,14 @@ test('the secret comparison accepts only the exact secret, whatever the lengths'
 	for (const given of ['', 's3cret', 's3cret-valuE', `${secret} `, secret.repeat(100), undefined, null, 42, ['s3cret-value']]) {
 		expect(secretMatches(secret, given)).toBe(false);
 	}
+	// Near misses: one character changed, a prefix, or a suffix added.
 	for (let i = 0; i < 1000; i++) {
-		const given = Math.random().toString(36).slice(2, 2 + Math.floor(rand() * 30));
-		expect(secretMatches(secret, given)).toBe(given === secret);
+		const at = Math.floor(rand() * secret.length);
+		const variants = [
+			secret.slice(0, at) + String.fromCharCode(33 + Math.floor(rand() * 90)) + secret.slice(at + 1),
+			secret.slice(0, at),
+			secret + String.fromCharCode(33 + Math.floor(rand() * 90)),
+		];
+		for (const given of variants) expect(secretMatches(secret, given)).toBe(given === secret);
 	}
 });

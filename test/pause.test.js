@@ -71,15 +71,17 @@ describe('Completion: Pause Until Callback', () => {
 	});
 
 	test('a forged callback to the resume URL is refused and the execution keeps waiting', async () => {
-		sim.set({ generationMs: 1500 });
+		// The task ends now; the API's own callback follows 1.5 s later.
+		sim.set({ generationMs: 60_000, callbackDelayMs: 1500 });
 		const run = await startPaused();
 		const submission = sim.log.find((e) => e.kind === 'submit');
 		sim.finishNow(submission.taskId);
-		// The real callback is on its way; race it with a forged one first.
 		const forged = sim.finalResult(submission.taskId);
 		forged.data[0].video_url = 'https://evil.example/x.mp4';
 		const answer = await post(submission.body.callback_url, forged);
-		expect([400, 200, 409]).toContain(answer.status);
+		expect(answer.status).toBe(400);
+		expect(answer.json.message).toBe("The callback's video does not match the API's record of the task.");
+		expect(n8n.waiting.has(run.executionId)).toBe(true);
 		await waitFor(finished(run.executionId), 5000, 'resume');
 		expect(outputOf(run.executionId).json[0].videoUrl).toBe(`${sim.url}/cdn/${submission.taskId}.mp4`);
 	});
@@ -125,12 +127,19 @@ describe('Completion: Pause Until Callback', () => {
 		expect(n8n.waiting.has(run.executionId)).toBe(true);
 	});
 
-	test('a second callback after the resume is refused by n8n (409) and changes nothing', async () => {
-		sim.set({ duplicateCallbacks: 1 });
+	test('a second copy of the callback after the resume changes nothing', async () => {
+		sim.set({ generationMs: 60_000, callbackDelayMs: 60_000 });
 		const run = await startPaused();
+		const submission = sim.log.find((e) => e.kind === 'submit');
+		sim.finishNow(submission.taskId);
+		const body = sim.finalResult(submission.taskId);
+		expect((await post(submission.body.callback_url, body)).status).toBe(200);
 		await waitFor(finished(run.executionId), 5000, 'resume');
-		await waitFor(() => sim.counts.callbacks === 2, 5000, 'second delivery');
-		expect(outputOf(run.executionId).json).toHaveLength(1);
+		expect((await post(submission.body.callback_url, body)).status).toBe(409);
+		const { result } = n8n.finished.get(run.executionId);
+		// One run before the pause is replaced by exactly one resumed run.
+		expect(result.data.resultData.runData.Hailuo).toHaveLength(1);
+		expect(sim.counts.retrieve).toBe(1);
 	});
 
 	test('when the time limit passes, the input continues and the task id is kept in the custom data', async () => {

@@ -27,10 +27,10 @@ test('a held request answers with the final result when the video is done', asyn
 });
 
 test('records move from pending to processing to succeeded, with finished_at only at the end', async () => {
-	sim.set({ generationMs: 600 });
+	sim.set({ generationMs: 2000 });
 	const { body } = await call('/hailuo/videos', { action: 'generate', prompt: 'states', async: true });
 	const states = [];
-	for (let i = 0; i < 8; i++) {
+	for (let i = 0; i < 23; i++) {
 		const record = (await call('/hailuo/tasks', { action: 'retrieve', id: body.task_id })).body;
 		states.push([record.response?.data?.[0]?.state ?? 'none', 'finished_at' in record]);
 		await new Promise((r) => setTimeout(r, 100));

@@ -112,6 +112,9 @@ describe('Completion: Return the Task ID at Once', () => {
 describe('credentials', () => {
 	test('the Bearer token is sent and never appears in the output', async () => {
 		const r = await run(textToVideo(), [{ prompt: 'secret check' }]);
+		// The simulator answers 401 to any other bearer: a success proves the token was sent.
+		expect(r.status).toBe('success');
+		expect(sim.counts.submit).toBe(1);
 		expect(sim.counts.unauthorized).toBe(0);
 		expect(JSON.stringify(r.result)).not.toContain(TOKEN);
 	});
