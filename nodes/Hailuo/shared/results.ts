@@ -69,9 +69,9 @@ export function settleTask(
 	index: number,
 	task: PolledTask,
 	settings: RunSettings,
-	timeoutSeconds: number,
 ) {
 	const { outcome } = task;
+	const timeoutSeconds = settings.timeoutMs / 1000;
 	const taskId = outcome.taskId as string;
 	if (task.problem) {
 		results.fail(index, task.problem, { taskId });

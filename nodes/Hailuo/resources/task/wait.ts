@@ -30,7 +30,7 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 	}
 	const settled = wanted.map(({ index, taskId }) => {
 		const task = polled.get(taskId)!;
-		settleTask(this, results, index, task, settings, settings.timeoutMs / 1000);
+		settleTask(this, results, index, task, settings);
 		return { index, outcome: task.outcome };
 	});
 	const download = readDownload(this, api.baseUrl, settings);

@@ -197,7 +197,7 @@ export async function generate(
 		);
 		const settled = submitted.map((s) => {
 			const task = polled.get(s.taskId as string)!;
-			settleTask(this, results, s.index, task, settings, settings.timeoutMs / 1000);
+			settleTask(this, results, s.index, task, settings);
 			return { index: s.index, outcome: task.outcome };
 		});
 		if (download) await attachVideos(this, results, settled, settings, download);
