@@ -88,7 +88,8 @@ export class HailuoTrigger implements INodeType {
 				description:
 					'Whether to return one flat item (taskId, state, videoUrl, videos, error...) instead of the raw callback body',
 			},
-			...downloadFields(),
+			// Only verified videos are downloaded: without verification there is nothing to offer.
+			...downloadFields({ verify: [true] }),
 		],
 	};
 

@@ -127,14 +127,14 @@ export function simplifyField(show: IDisplayOptions['show']): INodeProperties {
 }
 
 /** "Download Video" and the binary field it fills, shown where a finished task can come out. */
-export function downloadFields(show?: IDisplayOptions['show']): INodeProperties[] {
+export function downloadFields(show: IDisplayOptions['show']): INodeProperties[] {
 	return [
 		{
 			displayName: 'Download Video',
 			name: 'download',
 			type: 'boolean',
 			default: false,
-			...(show ? { displayOptions: { show } } : {}),
+			displayOptions: { show },
 			description:
 				'Whether to attach the finished video as binary data (streamed, video/mp4), ready for Google Drive, S3, YouTube and other nodes',
 		},
