@@ -23,6 +23,15 @@ async function startPaused(prompt = 'paused fox', parameters = pauseParameters()
 }
 
 const finished = (id) => () => n8n.finished.has(id);
+
+/** Pauses an execution, then ends its task now; the API's own callback follows after `callbackDelayMs`. */
+async function pausedTaskEnded(callbackDelayMs) {
+	sim.set({ generationMs: 60_000, callbackDelayMs });
+	const run = await startPaused();
+	const submission = sim.log.find((e) => e.kind === 'submit');
+	sim.finishNow(submission.taskId);
+	return { run, submission, body: sim.finalResult(submission.taskId) };
+}
 const outputOf = (id) => {
 	const { result } = n8n.finished.get(id);
 	return { status: result.status, json: result.data.resultData.runData.Hailuo.at(-1).data.main[0].map((i) => i.json), result };
@@ -71,12 +80,7 @@ describe('Completion: Pause Until Callback', () => {
 	});
 
 	test('a forged callback to the resume URL is refused and the execution keeps waiting', async () => {
-		// The task ends now; the API's own callback follows 1.5 s later.
-		sim.set({ generationMs: 60_000, callbackDelayMs: 1500 });
-		const run = await startPaused();
-		const submission = sim.log.find((e) => e.kind === 'submit');
-		sim.finishNow(submission.taskId);
-		const forged = sim.finalResult(submission.taskId);
+		const { run, submission, body: forged } = await pausedTaskEnded(1500);
 		forged.data[0].video_url = 'https://evil.example/x.mp4';
 		const answer = await post(submission.body.callback_url, forged);
 		expect(answer.status).toBe(400);
@@ -128,11 +132,7 @@ describe('Completion: Pause Until Callback', () => {
 	});
 
 	test('a second copy of the callback after the resume changes nothing', async () => {
-		sim.set({ generationMs: 60_000, callbackDelayMs: 60_000 });
-		const run = await startPaused();
-		const submission = sim.log.find((e) => e.kind === 'submit');
-		sim.finishNow(submission.taskId);
-		const body = sim.finalResult(submission.taskId);
+		const { run, submission, body } = await pausedTaskEnded(60_000);
 		expect((await post(submission.body.callback_url, body)).status).toBe(200);
 		await waitFor(finished(run.executionId), 5000, 'resume');
 		expect((await post(submission.body.callback_url, body)).status).toBe(409);

@@ -6,9 +6,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { HailuoApi } from './shared/api';
 import { downloadFields } from './resources/common';
 import {
+	callbackApi,
 	deliver,
 	isDuplicate,
 	isRejection,
@@ -17,9 +17,8 @@ import {
 	secretMatches,
 	verifyCallback,
 } from './shared/callbacks';
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL, DOWNLOAD_TIMEOUT_MS } from './shared/constants';
-import { readDownloadSettings } from './shared/settings';
-import { InputError } from './shared/validation';
+import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from './shared/constants';
+import { readWebhookDownload } from './shared/settings';
 import { readTask, simplify } from './shared/taskRecord';
 import type { TaskOutcome } from './shared/taskRecord';
 
@@ -107,7 +106,7 @@ export class HailuoTrigger implements INodeType {
 		let baseUrl = DEFAULT_BASE_URL;
 		const credentialChosen = this.getNode().credentials?.[CREDENTIAL_NAME] !== undefined;
 		if (this.getNodeParameter('verify', true) === true && credentialChosen) {
-			const api = await HailuoApi.connect(this, { maxRetries: 2, requestTimeoutMs: 15_000 });
+			const api = await callbackApi(this);
 			baseUrl = api.baseUrl;
 			const result = await verifyCallback(api, callback);
 			if (isRejection(result)) return refuse(this, result);
@@ -120,12 +119,7 @@ export class HailuoTrigger implements INodeType {
 		}
 
 		// Every setting is read before the task is marked as seen: a bad one must not eat the callback.
-		const download = readDownloadSettings(
-			(name, fallback) => this.getNodeParameter(name, fallback),
-			new InputError(this.getNode(), 0),
-			baseUrl,
-			DOWNLOAD_TIMEOUT_MS,
-		);
+		const download = readWebhookDownload(this, baseUrl);
 		const simplifyOutput = this.getNodeParameter('simplify', true) !== false;
 		const events = this.getNodeParameter('events', []) as string[];
 		if (!events.includes(outcome.state)) {

@@ -7,7 +7,7 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
-import type { HailuoApi } from './api';
+import { HailuoApi } from './api';
 import { downloadVideo, nothingToDownload } from './download';
 import type { DownloadSettings } from './download';
 import { isObject, readTask } from './taskRecord';
@@ -129,6 +129,11 @@ export async function verifyCallback(api: HailuoApi, callback: Callback): Promis
 		return { status: 400, message: "The callback's video does not match the API's record of the task." };
 	}
 	return { record, outcome };
+}
+
+/** The API for verifying a callback: few, short retries, since the caller waits for the answer. */
+export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi> {
+	return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
 }
 
 /** Answers the HTTP request directly; n8n then starts nothing. */

@@ -1,12 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { HailuoApi } from './api';
-import { deliver, isRejection, readCallback, refuse, verifyCallback } from './callbacks';
-import { DOWNLOAD_TIMEOUT_MS } from './constants';
-import { readDownloadSettings } from './settings';
+import { callbackApi, deliver, isRejection, readCallback, refuse, verifyCallback } from './callbacks';
+import { readWebhookDownload } from './settings';
 import { simplify } from './taskRecord';
-import { InputError, isOfficialApi, isLocalHost } from './validation';
+import { isOfficialApi, isLocalHost } from './validation';
 
 /**
  * "Pause Until Callback": the node submits with this execution's resume URL as
@@ -66,7 +64,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const callback = readCallback(ctx);
 	if (isRejection(callback)) return refuse(ctx, callback);
 	// Resume URLs carry no signature in n8n 1.x: the task is read back from the API.
-	const api = await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
+	const api = await callbackApi(ctx);
 	const verified = await verifyCallback(api, callback);
 	if (isRejection(verified)) return refuse(ctx, verified);
 
@@ -78,11 +76,6 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	}
 	const json =
 		ctx.getNodeParameter('simplify', true) === false ? verified.record : simplify(verified.outcome);
-	const download = readDownloadSettings(
-		(name, fallback) => ctx.getNodeParameter(name, fallback),
-		new InputError(ctx.getNode(), 0),
-		api.baseUrl,
-		DOWNLOAD_TIMEOUT_MS,
-	);
+	const download = readWebhookDownload(ctx, api.baseUrl);
 	return await deliver(ctx, { json, pairedItem: { item: 0 } }, verified.outcome, download);
 }

@@ -63,7 +63,7 @@ export class ItemResults {
 }
 
 /** The output for a task that was waited on, by the user's rules for failures and timeouts. */
-export function settleTask(
+function settleTask(
 	ctx: IExecuteFunctions,
 	results: ItemResults,
 	index: number,
@@ -112,6 +112,27 @@ export function settleTask(
 		json.hint = task.lastPollError ? `${pickUp} Last status check failed: ${task.lastPollError}` : pickUp;
 	}
 	results.set(index, json);
+}
+
+/**
+ * The output of every waited-for task, by the user's rules, then the videos
+ * when asked for. `entries` pairs input items with task ids (several items may
+ * wait for the same task).
+ */
+export async function settleAll(
+	ctx: IExecuteFunctions,
+	results: ItemResults,
+	entries: Array<{ index: number; taskId: string }>,
+	polled: Map<string, PolledTask>,
+	settings: RunSettings,
+	download: DownloadSettings | undefined,
+) {
+	const settled = entries.map(({ index, taskId }) => {
+		const task = polled.get(taskId) as PolledTask;
+		settleTask(ctx, results, index, task, settings);
+		return { index, outcome: task.outcome };
+	});
+	if (download) await attachVideos(ctx, results, settled, settings, download);
 }
 
 /**

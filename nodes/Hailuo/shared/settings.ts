@@ -1,7 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { DEFAULTS, LIMITS } from './constants';
+import { HailuoApi } from './api';
+import { DEFAULTS, DOWNLOAD_TIMEOUT_MS, LIMITS } from './constants';
 import type { DownloadSettings } from './download';
+import { ItemResults } from './results';
 import { InputError, isOfficialApi } from './validation';
 
 /**
@@ -20,7 +22,7 @@ export interface RunSettings {
 	simplify: boolean;
 }
 
-export function readRunSettings(ctx: IExecuteFunctions, polls = true): RunSettings {
+function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const check = new InputError(ctx.getNode(), 0);
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
@@ -39,6 +41,21 @@ export function readRunSettings(ctx: IExecuteFunctions, polls = true): RunSettin
 		onTaskFailure: value('onTaskFailure', 'output') === 'error' ? 'error' : 'output',
 		simplify: ctx.getNodeParameter('simplify', 0, true) !== false,
 	};
+}
+
+export interface Run {
+	settings: RunSettings;
+	api: HailuoApi;
+	results: ItemResults;
+	signal: AbortSignal | undefined;
+}
+
+/** What every operation starts with: its settings, the API (cancellable with the execution), an output per item. */
+export async function startRun(ctx: IExecuteFunctions, polls: boolean): Promise<Run> {
+	const settings = readRunSettings(ctx, polls);
+	const signal = ctx.getExecutionCancelSignal();
+	const api = await HailuoApi.connect(ctx, { ...settings, signal });
+	return { settings, api, signal, results: new ItemResults(ctx, ctx.getInputData().length) };
 }
 
 /** The download settings, or undefined when the video is not wanted as binary data. */
@@ -64,5 +81,15 @@ export function readDownload(ctx: IExecuteFunctions, baseUrl: string, settings: 
 		new InputError(ctx.getNode(), 0),
 		baseUrl,
 		settings.requestTimeoutMs,
+	);
+}
+
+/** Download settings of a webhook call (trigger, or a paused node resuming). */
+export function readWebhookDownload(ctx: IWebhookFunctions, baseUrl: string) {
+	return readDownloadSettings(
+		(name, fallback) => ctx.getNodeParameter(name, fallback),
+		new InputError(ctx.getNode(), 0),
+		baseUrl,
+		DOWNLOAD_TIMEOUT_MS,
 	);
 }

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError } from 'n8n-workflow';
 
-import { HailuoApi } from '../../shared/api';
 import { mapBounded } from '../../shared/concurrency';
-import { attachVideos, ItemResults } from '../../shared/results';
-import { readDownload, readRunSettings } from '../../shared/settings';
+import { attachVideos } from '../../shared/results';
+import { readDownload, startRun } from '../../shared/settings';
 import { readTask, simplify } from '../../shared/taskRecord';
 import type { TaskOutcome } from '../../shared/taskRecord';
 import { readTaskIdPerItem } from './taskIdInput';
@@ -15,16 +14,14 @@ export const taskIdField: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: '05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60',
-	description: 'The "taskId" of a Generate Video output, e.g. {{ $JSON.taskId }}',
+	// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-json -- an n8n expression, case matters
+	description: 'The "taskId" of a Generate Video output, e.g. {{ $json.taskId }}',
 	displayOptions: { show: { resource: ['task'], operation: ['get', 'wait'] } },
 };
 
 /** Task > Get: one task record per item, read now, without waiting. */
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const settings = readRunSettings(this, false);
-	const api = await HailuoApi.connect(this, { ...settings, signal: this.getExecutionCancelSignal() });
-	const results = new ItemResults(this, items.length);
+	const { settings, api, results } = await startRun(this, false);
 
 	const wanted = readTaskIdPerItem(this, results);
 	const records = await mapBounded(wanted, settings.concurrency, async ({ index, taskId }) => await api.retrieve(taskId, index));

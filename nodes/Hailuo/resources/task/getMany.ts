@@ -1,9 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { HailuoApi } from '../../shared/api';
 import { BATCH_LIMIT } from '../../shared/constants';
-import { ItemResults } from '../../shared/results';
-import { readRunSettings } from '../../shared/settings';
+import { startRun } from '../../shared/settings';
 import { readTask, simplify } from '../../shared/taskRecord';
 import { InputError } from '../../shared/validation';
 
@@ -21,12 +19,9 @@ export const taskIdsField: INodeProperties = {
 
 /** Task > Get Many: up to 50 tasks per item in one request; one output item per task. */
 export async function getMany(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const settings = readRunSettings(this, false);
-	const api = await HailuoApi.connect(this, { ...settings, signal: this.getExecutionCancelSignal() });
-	const results = new ItemResults(this, items.length);
+	const { settings, api, results } = await startRun(this, false);
 
-	for (let index = 0; index < items.length; index++) {
+	for (let index = 0; index < this.getInputData().length; index++) {
 		let ids: string[];
 		try {
 			ids = new InputError(this.getNode(), index).taskIds('Task IDs', this.getNodeParameter('taskIds', index, ''));

@@ -1,18 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
-import { HailuoApi } from '../../shared/api';
-import { attachVideos, ItemResults, settleTask } from '../../shared/results';
-import { readDownload, readRunSettings } from '../../shared/settings';
+import { settleAll } from '../../shared/results';
+import { readDownload, startRun } from '../../shared/settings';
 import { pollTasks } from '../../shared/waiting';
 import { readTaskIdPerItem } from './taskIdInput';
 
 /** Task > Wait: wait until existing tasks end, all items polled together. */
 export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const settings = readRunSettings(this);
-	const signal = this.getExecutionCancelSignal();
-	const api = await HailuoApi.connect(this, { ...settings, signal });
-	const results = new ItemResults(this, items.length);
+	const { settings, api, results, signal } = await startRun(this, true);
 
 	const wanted = readTaskIdPerItem(this, results);
 	let polled;
@@ -28,12 +23,6 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 		apiError.description = `${apiError.description ?? ''} Tasks being waited for: ${wanted.map((w) => w.taskId).join(', ')}.`.trim();
 		throw apiError;
 	}
-	const settled = wanted.map(({ index, taskId }) => {
-		const task = polled.get(taskId)!;
-		settleTask(this, results, index, task, settings);
-		return { index, outcome: task.outcome };
-	});
-	const download = readDownload(this, api.baseUrl, settings);
-	if (download) await attachVideos(this, results, settled, settings, download);
+	await settleAll(this, results, wanted, polled, settings, readDownload(this, api.baseUrl, settings));
 	return results.toArray();
 }

@@ -1,12 +1,13 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { HailuoApi } from '../../shared/api';
+import type { HailuoApi } from '../../shared/api';
 import type { GenerateRequest } from '../../shared/api';
 import { mapBounded } from '../../shared/concurrency';
 import { PROMPT_MAX_LENGTH } from '../../shared/constants';
-import { attachVideos, ItemResults, settleTask } from '../../shared/results';
-import { readDownload, readRunSettings } from '../../shared/settings';
+import { settleAll } from '../../shared/results';
+import type { ItemResults } from '../../shared/results';
+import { readDownload, startRun } from '../../shared/settings';
 import type { RunSettings } from '../../shared/settings';
 import { simplify, unknownTask } from '../../shared/taskRecord';
 import { InputError } from '../../shared/validation';
@@ -155,10 +156,7 @@ export async function generate(
 	const items = this.getInputData();
 	refuseRetryOnFail(this);
 	const completion = this.getNodeParameter('completion', 0, 'poll') as Completion;
-	const settings = readRunSettings(this, completion === 'poll');
-	const signal = this.getExecutionCancelSignal();
-	const api = await HailuoApi.connect(this, { ...settings, signal });
-	const results = new ItemResults(this, items.length);
+	const { settings, api, results, signal } = await startRun(this, completion === 'poll');
 	const pause = completion === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
 	const callbackToResume = pause ? resumeUrl(this, api.baseUrl) : undefined;
@@ -195,12 +193,8 @@ export async function generate(
 			submitted.map((s) => s.taskId as string),
 			{ intervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs, pollFirst: false, createdHere: true, signal },
 		);
-		const settled = submitted.map((s) => {
-			const task = polled.get(s.taskId as string)!;
-			settleTask(this, results, s.index, task, settings);
-			return { index: s.index, outcome: task.outcome };
-		});
-		if (download) await attachVideos(this, results, settled, settings, download);
+		const entries = submitted.map((s) => ({ index: s.index, taskId: s.taskId as string }));
+		await settleAll(this, results, entries, polled, settings, download);
 	} catch (error) {
 		throw withSubmittedTasks(this, error, submissions);
 	}
