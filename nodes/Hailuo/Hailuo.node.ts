@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -10,8 +10,8 @@ import type {
 
 import { taskDescription, taskHandlers } from './resources/task';
 import { videoDescription, videoHandlers } from './resources/video';
-import { testHailuoCredential } from './shared/credentialTest';
 import { resumeFromCallback } from './shared/pause';
+import { nothingToRegister } from './shared/webhookRegistration';
 
 const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
 	video: videoHandlers,
@@ -29,9 +29,9 @@ export class Hailuo implements INodeType {
 		description: 'Generate videos with Hailuo (MiniMax) through the AceData Cloud API',
 		defaults: { name: 'Hailuo' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: [{ name: 'hailuoApi', required: true, testedBy: 'hailuoApiTest' }],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'hailuoApi', required: true }],
 		// The resume URL of a paused execution ("Pause Until Callback").
 		webhooks: [
 			{
@@ -60,9 +60,7 @@ export class Hailuo implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: { hailuoApiTest: testHailuoCredential },
-	};
+	webhookMethods = { default: nothingToRegister };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resumeFromCallback(this);

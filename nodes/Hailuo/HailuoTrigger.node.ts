@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	INodeType,
@@ -19,6 +20,7 @@ import {
 } from './shared/callbacks';
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from './shared/constants';
 import { readWebhookDownload } from './shared/settings';
+import { nothingToRegister } from './shared/webhookRegistration';
 import { readTask, simplify } from './shared/taskRecord';
 import type { TaskOutcome } from './shared/taskRecord';
 
@@ -33,7 +35,7 @@ export class HailuoTrigger implements INodeType {
 		description: 'Starts the workflow when the Hailuo API calls back with a finished video',
 		defaults: { name: 'Hailuo Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hailuoApi', required: false }],
 		webhooks: [
 			{
@@ -91,6 +93,8 @@ export class HailuoTrigger implements INodeType {
 			...downloadFields({ verify: [true] }),
 		],
 	};
+
+	webhookMethods = { default: nothingToRegister };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const secret = this.getNodeParameter('secret', '') as string;

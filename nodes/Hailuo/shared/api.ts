@@ -10,6 +10,7 @@ import type {
 import { apiError, isAccountProblem, isTransient, NOT_SENT_CODES } from './apiErrors';
 import type { Failure } from './apiErrors';
 import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, DEFAULTS } from './constants';
+import { asNodeError, cancelled } from './nodeErrors';
 import { isObject } from './taskRecord';
 
 /**
@@ -116,7 +117,7 @@ export function readAnswer(status: number, body: unknown, headers: IDataObject =
 
 export class HailuoApi {
 	private constructor(
-		private readonly ctx: ApiContext,
+		readonly ctx: ApiContext,
 		readonly baseUrl: string,
 		private readonly settings: ApiSettings,
 	) {}
@@ -190,7 +191,7 @@ export class HailuoApi {
 		const started = Date.now();
 		let attempts = 0;
 		for (;;) {
-			if (this.settings.signal?.aborted) throw new Error('The execution was cancelled');
+			if (this.settings.signal?.aborted) throw cancelled(this.ctx.getNode());
 			attempts++;
 			const attempt = await this.attempt(path, body);
 			if (attempt.ok) return attempt.ok;
@@ -219,7 +220,7 @@ export class HailuoApi {
 			this.ctx.logger.warn(
 				`Hailuo API: ${ctx.doing} failed (${describe(failure)}), retry ${attempts}/${this.settings.maxRetries} in ${Math.round(delay)} ms`,
 			);
-			await abortableSleep(delay, this.settings.signal);
+			await pause(this.ctx, delay, this.settings.signal);
 		}
 	}
 
@@ -260,18 +261,17 @@ function describe(failure: Failure): string {
 	return failure.reason;
 }
 
-/** Sleeps, but wakes early (and throws) when the execution is cancelled. */
-export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-	if (!signal) return await sleep(ms);
-	if (signal.aborted) throw new Error('The execution was cancelled');
-	let onAbort: () => void = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(new Error('The execution was cancelled'));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
+/**
+ * Waits, waking early when the execution is cancelled. n8n-workflow 2.x's
+ * sleep takes the signal; 1.x's ignores it, so the signal is checked again
+ * after the wait.
+ */
+export async function pause(ctx: ApiContext, ms: number, signal?: AbortSignal): Promise<void> {
+	if (signal?.aborted) throw cancelled(ctx.getNode());
 	try {
-		await Promise.race([sleep(ms), aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
+		await sleep(ms, signal);
+	} catch (error) {
+		throw signal?.aborted ? cancelled(ctx.getNode()) : asNodeError(ctx.getNode(), error);
 	}
+	if (signal?.aborted) throw cancelled(ctx.getNode());
 }

@@ -1,6 +1,8 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { isAccountCode } from './accountErrors';
+
 /**
  * Turns what went wrong on the wire into errors a workflow builder can act on.
  * Errors are built from a sanitised summary, never from the raw HTTP error,
@@ -169,5 +171,17 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
 	// NodeApiError maps some codes to generic texts; the specific one is more useful.
 	error.message = headline(failure, ctx);
 	if (ctx.taskId) error.context.taskId = ctx.taskId;
+	if (failure.kind === 'status' && failure.code) error.context.apiCode = failure.code;
 	return error;
+}
+
+/**
+ * Whether an error holds for the whole account (a refused or expired token, a
+ * used-up balance, a disabled application, a Base URL without the API): every
+ * other item would meet it too, so a run stops at once.
+ */
+export function stopsTheRun(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	if (isAccountCode(error.context?.apiCode)) return true;
+	return error.httpCode === '401' || error.httpCode === '403';
 }

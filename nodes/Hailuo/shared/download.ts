@@ -1,12 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type {
-	IBinaryData,
-	IExecuteFunctions,
-	IWebhookFunctions,
-	NodeApiError,
-} from 'n8n-workflow';
-import { Transform } from 'stream';
-import type { Readable } from 'stream';
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { firstVideoUrl } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
@@ -15,8 +8,8 @@ import { isLocalHost } from './validation';
 /**
  * Hands a finished task's video to n8n as binary data. The file is streamed
  * from the CDN into n8n's binary data store (to disk in n8n's filesystem
- * mode), never held whole in memory, and checked against Content-Length so a
- * cut connection cannot pass for a complete video.
+ * mode), never held whole in memory, and its stored size is checked against
+ * Content-Length so a cut connection cannot pass for a complete video.
  */
 
 export interface DownloadSettings {
@@ -43,18 +36,21 @@ function failure(ctx: Context, outcome: TaskOutcome, url: string, problem: strin
 	});
 }
 
-/** Counts bytes on the way through and fails when fewer (or more) arrive than announced. */
-function sizeCheck(expected: number | undefined, onMismatch: (received: number) => Error): Transform {
-	let received = 0;
-	return new Transform({
-		transform(chunk: Buffer, _encoding, done) {
-			received += chunk.length;
-			done(null, chunk);
-		},
-		flush(done) {
-			done(expected !== undefined && received !== expected ? onMismatch(received) : null);
-		},
-	});
+/** A streamed response body, as n8n's helpers hand it over: prepareBinaryData takes it as it is. */
+type ResponseStream = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0] & { destroy(): void };
+
+/**
+ * How many bytes n8n stored. 2.x reports `bytes`; 1.x only a rounded
+ * `fileSize`, so the exact figure comes from the file's metadata (filesystem
+ * and database modes) or from the base64 data (memory mode).
+ */
+async function storedBytes(ctx: Context, file: IBinaryData): Promise<number> {
+	if (typeof file.bytes === 'number') return file.bytes;
+	if (file.id) {
+		const metadata = await ctx.helpers.getBinaryMetadata(file.id);
+		return Number(metadata.fileSize);
+	}
+	return Buffer.byteLength(file.data, 'base64');
 }
 
 export async function downloadVideo(
@@ -68,7 +64,7 @@ export async function downloadVideo(
 	if (settings.publicOnly && isLocalHost(parsed.hostname)) {
 		throw failure(ctx, outcome, url, `the URL points at a local address (${parsed.hostname}), which is not fetched`, itemIndex);
 	}
-	let response: { statusCode: number; headers: Record<string, string | undefined>; body: Readable };
+	let response: { statusCode: number; headers: Record<string, string | undefined>; body: ResponseStream };
 	try {
 		response = (await ctx.helpers.httpRequest({
 			method: 'GET',
@@ -79,8 +75,8 @@ export async function downloadVideo(
 			timeout: settings.timeoutMs,
 		})) as typeof response;
 	} catch (error) {
-		const code = (error as NodeApiError).cause as { code?: string } | undefined;
-		throw failure(ctx, outcome, url, `the CDN could not be reached (${code?.code ?? (error as Error).message})`, itemIndex);
+		const code = ((error as { cause?: { code?: string } }).cause ?? {}).code;
+		throw failure(ctx, outcome, url, `the CDN could not be reached (${code ?? (error as Error).message})`, itemIndex);
 	}
 	const source = response.body;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -89,18 +85,19 @@ export async function downloadVideo(
 	}
 	const declared = Number(response.headers['content-length']);
 	const expected = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
-	const checked = sizeCheck(expected, (received) =>
-		failure(ctx, outcome, url, `received ${received} of ${expected} bytes (the connection was cut)`, itemIndex),
-	);
-	// A connection cut mid-file ends the source early: make that an error on the checked stream.
-	source.on('error', (error) => checked.destroy(failure(ctx, outcome, url, `the connection was cut (${error.message})`, itemIndex)));
-	source.on('aborted', () => checked.destroy(failure(ctx, outcome, url, 'the connection was cut', itemIndex)));
-	source.pipe(checked);
+	let file: IBinaryData;
 	try {
-		return await ctx.helpers.prepareBinaryData(checked, `${outcome.taskId}.mp4`, 'video/mp4');
+		file = await ctx.helpers.prepareBinaryData(source, `${outcome.taskId}.mp4`, 'video/mp4');
 	} catch (error) {
 		source.destroy();
-		if (error instanceof NodeOperationError) throw error;
-		throw failure(ctx, outcome, url, (error as Error).message, itemIndex);
+		throw failure(ctx, outcome, url, `the connection was cut or the file could not be stored (${(error as Error).message})`, itemIndex);
 	}
+	// A connection cut mid-file can end the stream early without an error: only
+	// the stored size tells. The short file is never attached to the item; n8n
+	// removes it with the execution's other binary data.
+	const received = await storedBytes(ctx, file);
+	if (expected !== undefined && received !== expected) {
+		throw failure(ctx, outcome, url, `received ${received} of ${expected} bytes (the connection was cut)`, itemIndex);
+	}
+	return file;
 }

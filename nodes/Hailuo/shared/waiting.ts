@@ -1,8 +1,10 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { abortableSleep } from './api';
+import { pause } from './api';
 import type { HailuoApi } from './api';
+import { stopsTheRun } from './apiErrors';
 import { BATCH_LIMIT } from './constants';
+import { asNodeError } from './nodeErrors';
 import { readTask, unknownTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
@@ -62,7 +64,7 @@ export async function pollTasks(
 		const remaining = deadline - Date.now();
 		if (!(first && settings.pollFirst)) {
 			if (remaining <= 0) break;
-			await abortableSleep(Math.min(settings.intervalMs, remaining), settings.signal);
+			await pause(api.ctx, Math.min(settings.intervalMs, remaining), settings.signal);
 		}
 		first = false;
 
@@ -79,9 +81,9 @@ async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, Polle
 	try {
 		records = await api.retrieveBatch(ids);
 	} catch (error) {
+		if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
 		const apiFailure = error as NodeApiError;
 		const status = Number(apiFailure.httpCode);
-		if (status === 401 || status === 403) throw error;
 		if (!(status >= 400 && status < 500 && status !== 429)) {
 			// A failed round (after the API module's own retries) loses nothing:
 			// the tasks stay running and the next round asks again.

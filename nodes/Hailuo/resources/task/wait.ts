@@ -1,4 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { asNodeError } from '../../shared/nodeErrors';
 
 import { settleAll } from '../../shared/results';
 import { readDownload, startRun } from '../../shared/settings';
@@ -19,9 +21,9 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 			signal,
 		});
 	} catch (error) {
-		const apiError = error as NodeApiError;
-		apiError.description = `${apiError.description ?? ''} Tasks being waited for: ${wanted.map((w) => w.taskId).join(', ')}.`.trim();
-		throw apiError;
+		const stopped = asNodeError(this.getNode(), error);
+		stopped.description = `${stopped.description ?? ''} Tasks being waited for: ${wanted.map((w) => w.taskId).join(', ')}.`.trim();
+		throw stopped;
 	}
 	await settleAll(this, results, wanted, polled, settings, readDownload(this, api.baseUrl, settings));
 	return results.toArray();

@@ -1,8 +1,8 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { HailuoApi } from '../../shared/api';
-import type { GenerateRequest } from '../../shared/api';
+import type { GenerateRequest, HailuoApi } from '../../shared/api';
+import { stopsTheRun } from '../../shared/apiErrors';
 import { mapBounded } from '../../shared/concurrency';
 import { PROMPT_MAX_LENGTH } from '../../shared/constants';
 import { settleAll } from '../../shared/results';
@@ -10,6 +10,8 @@ import type { ItemResults } from '../../shared/results';
 import { readDownload, startRun } from '../../shared/settings';
 import type { RunSettings } from '../../shared/settings';
 import { simplify, unknownTask } from '../../shared/taskRecord';
+import { asNodeError, cancelled } from '../../shared/nodeErrors';
+import type { ItemError } from '../../shared/nodeErrors';
 import { InputError } from '../../shared/validation';
 import { assertSingleItem, resumeUrl } from '../../shared/pause';
 import { pollTasks } from '../../shared/waiting';
@@ -17,7 +19,6 @@ import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
 
 type Completion = 'poll' | 'submitOnly' | 'pauseUntilCallback';
-type ItemError = NodeApiError | NodeOperationError;
 
 interface Submission {
 	index: number;
@@ -77,10 +78,7 @@ function buildRequest(
 
 /** Adds the task ids already created in this run to an error that stops it, so none is lost. */
 function withSubmittedTasks(ctx: IExecuteFunctions, thrown: unknown, submissions: Submission[]): ItemError {
-	const error =
-		thrown instanceof NodeApiError || thrown instanceof NodeOperationError
-			? thrown
-			: new NodeOperationError(ctx.getNode(), thrown as Error);
+	const error = asNodeError(ctx.getNode(), thrown);
 	const created = submissions.filter((s) => s.taskId);
 	if (created.length > 0) {
 		const list = created.map((s) => `item ${s.index + 1}: ${s.taskId}`).join(', ');
@@ -131,18 +129,17 @@ async function submitAll(
 			} catch (error) {
 				// A refused token fails every item alike; without Continue On Fail any
 				// error ends the run. Either way: submit nothing more.
-				const status = (error as NodeApiError).httpCode;
-				if (!ctx.continueOnFail() || status === '401' || status === '403') {
-					stopError ??= error as ItemError;
+				if (!ctx.continueOnFail() || stopsTheRun(error)) {
+					stopError ??= asNodeError(ctx.getNode(), error);
 				}
-				throw error;
+				throw asNodeError(ctx.getNode(), error);
 			}
 		},
 		// A cancelled execution submits nothing more either.
 		() => stopError !== undefined || ctx.getExecutionCancelSignal()?.aborted === true,
 	);
 	if (stopError && !ctx.continueOnFail()) throw withSubmittedTasks(ctx, stopError, submissions);
-	if (ctx.getExecutionCancelSignal()?.aborted) throw withSubmittedTasks(ctx, new Error('The execution was cancelled'), submissions);
+	if (ctx.getExecutionCancelSignal()?.aborted) throw withSubmittedTasks(ctx, cancelled(ctx.getNode()), submissions);
 	settled.forEach((outcome, position) => {
 		const error = outcome === undefined ? stopError : outcome.status === 'rejected' ? outcome.reason : undefined;
 		if (error) results.fail(submissions[position].index, error as ItemError);
