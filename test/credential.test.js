@@ -1,62 +1,75 @@
 const http = require('node:http');
-const path = require('node:path');
-const { CredentialTestContext } = require('n8n-core');
 const { useSimulator, TOKEN } = require('./harness/fixtures');
+const { runCredentialTest } = require('./harness/credentialTest');
 const { createSimulator } = require('./simulator/simulator');
 
-const { Hailuo } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/Hailuo.node.js'));
 const { sim } = useSimulator();
 
-/** Runs the node's credential test as n8n's credential tester does, with n8n-core's own context. */
-async function testCredential(data) {
-	const node = new Hailuo();
-	const [credential] = node.description.credentials;
-	const fn = node.methods.credentialTest[credential.testedBy];
-	const context = new CredentialTestContext({});
-	return await fn.call(context, { id: 'c1', name: 'Hailuo', type: 'hailuoApi', data });
-}
-
-describe('credential test', () => {
+describe('credential test (declarative, run as n8n runs it)', () => {
 	test('a valid token passes and costs nothing', async () => {
-		const result = await testCredential({ apiToken: TOKEN, baseUrl: sim.url });
-		expect(result).toEqual({ status: 'OK', message: 'The token is accepted by the Hailuo API.' });
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: sim.url });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(sim.counts.submit).toBe(0);
-		expect(sim.counts.retrieve).toBe(1);
+		expect(sim.counts.retrieveBatch).toBe(1);
 	});
 
-	test('a wrong token is reported as such', async () => {
-		const result = await testCredential({ apiToken: 'nope', baseUrl: sim.url });
+	test('a Base URL with a trailing slash works', async () => {
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: `${sim.url}/` });
+		expect(result.status).toBe('OK');
+	});
+
+	test('a wrong token is reported as such, without echoing it', async () => {
+		const result = await runCredentialTest({ apiToken: 'nope-not-a-token', baseUrl: sim.url });
 		expect(result.status).toBe('Error');
-		expect(result.message).toContain('rejected the token');
-		expect(result.message).not.toContain('nope');
+		expect(result.message).toBe(
+			'The Hailuo API rejected the token (invalid_token). Open the Hailuo API credential and paste a valid token from the AceData Cloud console.',
+		);
+		expect(result.message).not.toContain('nope-not-a-token');
 	});
 
 	test('an unreachable server is told apart from a wrong token', async () => {
 		const dead = createSimulator();
 		const url = await dead.start();
 		await dead.stop();
-		const result = await testCredential({ apiToken: TOKEN, baseUrl: url });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(new RegExp(`^Cannot reach ${url} \\(ECONNREFUSED\\)`));
-		expect(result.message).toContain('the token was not checked');
-		expect(result.message).not.toContain(TOKEN);
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: url });
+		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
 	});
 
 	test('a Base URL that is not the API (HTML) is reported', async () => {
 		const server = http.createServer((req, res) => res.end('<html>welcome</html>'));
 		await new Promise((r) => server.listen(0, '127.0.0.1', r));
 		try {
-			const result = await testCredential({ apiToken: TOKEN, baseUrl: `http://127.0.0.1:${server.address().port}/` });
+			const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: `http://127.0.0.1:${server.address().port}/` });
 			expect(result.status).toBe('Error');
-			expect(result.message).toContain("but not with the API's JSON");
+			expect(result.message).toMatch(/^The Base URL did not answer like the Hailuo API/);
 		} finally {
 			server.close();
 		}
 	});
 
-	test('an empty token is refused without a request', async () => {
-		const result = await testCredential({ apiToken: ' ', baseUrl: sim.url });
-		expect(result).toEqual({ status: 'Error', message: 'The API Token is empty.' });
-		expect(sim.counts.retrieve + sim.counts.unauthorized).toBe(0);
+	test('the API failing is not mistaken for a bad token', async () => {
+		sim.inject({ on: 'tasks', kind: 'status', status: 500, code: 'api_error', times: 1 });
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: sim.url });
+		expect(result).toEqual({ status: 'Error', message: 'The Hailuo API is failing (api_error); the token could not be checked. Try again later.' });
+	});
+});
+
+describe('credential test: each account-wide answer of the provider gets its own words', () => {
+	const { ACCOUNT_PROBLEMS } = require('../dist/nodes/Hailuo/shared/accountErrors');
+	test.each([
+		[401, 'invalid_token'],
+		[401, 'token_expired'],
+		[400, 'token_mismatched'],
+		[401, 'token_mismatched'],
+		[400, 'no_token'],
+		[400, 'disabled'],
+		[403, 'used_up'],
+		[404, 'no_api'],
+	])('HTTP %i %s', async (status, code) => {
+		sim.inject({ on: 'tasks', kind: 'status', status, code, times: 1 });
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: sim.url });
+		const { headline, nextStep } = ACCOUNT_PROBLEMS[code];
+		expect(result).toEqual({ status: 'Error', message: `${headline}. ${nextStep}` });
+		expect(sim.counts.submit).toBe(0);
 	});
 });

@@ -94,7 +94,7 @@ describe('validation before any paid request', () => {
 		const r = await run(textToVideo(), [{ prompt: 'good' }, { prompt: '' }], { continueOnFail: true });
 		expect(r.status).toBe('success');
 		expect(r.json[0].state).toBe('succeeded');
-		expect(r.json[1].error).toBe('Prompt: is empty (item 2)');
+		expect(r.json[1].error).toBe('Prompt: is empty');
 		expect(sim.counts.submit).toBe(1);
 	});
 });

@@ -12,6 +12,7 @@ import { taskDescription, taskHandlers } from './resources/task';
 import { videoDescription, videoHandlers } from './resources/video';
 import { resumeFromCallback } from './shared/pause';
 import { nothingToRegister } from './shared/webhookRegistration';
+import { TOOL_DESCRIPTION } from './shared/tool';
 
 const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
 	video: videoHandlers,
@@ -25,10 +26,15 @@ export class Hailuo implements INodeType {
 		icon: { light: 'file:hailuo.svg', dark: 'file:hailuo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The operation's label, not its value (e.g. "Text to Video", not "textToVideo: video").
+		subtitle:
+			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", get: "Get Task", getMany: "Get Many Tasks", wait: "Wait for Task" }[$parameter["operation"]] }}',
 		description: 'Generate videos with Hailuo (MiniMax) through the AceData Cloud API',
 		defaults: { name: 'Hailuo' },
-		usableAsTool: true,
+		usableAsTool: {
+			// What an AI Agent reads before calling the tool: how long a call takes and what comes back.
+			replacements: { description: TOOL_DESCRIPTION },
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hailuoApi', required: true }],

@@ -31,7 +31,8 @@ export class HailuoTrigger implements INodeType {
 		icon: { light: 'file:hailuo.svg', dark: 'file:hailuo.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"].join(", ") + " videos"}}',
+		subtitle:
+			'={{ "On " + ($parameter["events"].length === 1 ? ($parameter["events"][0] === "failed" ? "Failed" : "Succeeded") : "Finished") + " Videos" }}',
 		description: 'Starts the workflow when the Hailuo API calls back with a finished video',
 		defaults: { name: 'Hailuo Trigger' },
 		inputs: [],
@@ -48,13 +49,13 @@ export class HailuoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Paste this node\'s Production URL (shown above) into the "Callback URL" option of a Hailuo node. With a Secret, append ?secret=YOUR_SECRET to it.',
+"Paste this node's Production URL (shown above) into the 'Callback URL' option of a Hailuo node; while you click 'Test this trigger' (or 'Listen for test event'), use the Test URL instead. With a Secret, append ?secret=YOUR_SECRET to the URL. While testing, a refused callback is shown here as an item saying why.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
 			},
 			{
-				displayName: 'Events',
+				displayName: 'Trigger On',
 				name: 'events',
 				type: 'multiOptions',
 				options: [
@@ -135,7 +136,7 @@ export class HailuoTrigger implements INodeType {
 		const json = simplifyOutput ? { ...simplify(outcome), verified } : raw;
 		const unverified = verified
 			? undefined
-			: 'Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep "Verify With the API" on.';
+			: "Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep 'Verify With the API' on.";
 		return await deliver(this, { json }, outcome, download, unverified);
 	}
 }

@@ -9,7 +9,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'callbackUrl',
 		type: 'string',
 		default: '',
-		placeholder: 'https://n8n.example.com/webhook/hailuo',
+		placeholder: 'e.g. https://n8n.example.com/webhook/0f6c…/hailuo',
 		description:
 			'Where the API POSTs the result when the video is done, e.g. the production URL of a Hailuo Trigger node. Must be reachable from the internet.',
 	},
@@ -17,7 +17,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.pollIntervalSeconds.min, numberPrecision: 1 },
+		typeOptions: { minValue: LIMITS.pollIntervalSeconds.min },
 		default: 10,
 		description:
 			'How often to ask for the status of all running tasks (one request per 50 tasks each time)',
@@ -107,7 +107,8 @@ export function optionsCollection(
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions,
-		options: fields,
+		// Alphabetical, as in n8n's own nodes, whichever operation picks them.
+		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

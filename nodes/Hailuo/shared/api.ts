@@ -1,4 +1,4 @@
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -46,6 +46,14 @@ interface Attempt {
 export function normaliseBaseUrl(value: unknown): string {
 	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	return raw.replace(/\/+$/, '');
+}
+
+/** A Base URL without http(s):// would fail later as an unreachable host; say what is wrong instead. */
+function checkBaseUrl(ctx: ApiContext, baseUrl: string): string {
+	if (/^https?:\/\/[^/\s]+/i.test(baseUrl)) return baseUrl;
+	throw new NodeOperationError(ctx.getNode(), `The credential's Base URL "${baseUrl}" does not start with https://`, {
+		description: `Open the Hailuo API credential and write the Base URL with its scheme, e.g. ${DEFAULT_BASE_URL}. Nothing was submitted.`,
+	});
 }
 
 function parseRetryAfter(value: unknown): number | undefined {
@@ -124,7 +132,7 @@ export class HailuoApi {
 
 	static async connect(ctx: ApiContext, settings: Partial<ApiSettings> = {}): Promise<HailuoApi> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-		return new HailuoApi(ctx, normaliseBaseUrl(credentials.baseUrl), {
+		return new HailuoApi(ctx, checkBaseUrl(ctx, normaliseBaseUrl(credentials.baseUrl)), {
 			requestTimeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutSeconds * 1000,
 			maxRetries: settings.maxRetries ?? DEFAULTS.maxRetries,
 			signal: settings.signal,

@@ -136,11 +136,18 @@ export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi> {
 	return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
 }
 
-/** Answers the HTTP request directly; n8n then starts nothing. */
-export function refuse(ctx: IWebhookFunctions, rejection: Rejection) {
+/**
+ * Answers the HTTP request directly. In production n8n then starts nothing.
+ * While a user tests the trigger in the editor, the refusal also comes out as
+ * an item, so a wrong secret or a forged body shows up there instead of
+ * leaving the editor listening in silence.
+ */
+export function refuse(ctx: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
 	const response = ctx.getResponseObject();
 	response.status(rejection.status).json({ accepted: false, message: rejection.message });
-	return { noWebhookResponse: true };
+	if (ctx.getMode() !== 'manual') return { noWebhookResponse: true };
+	const item = { accepted: false, status: rejection.status, reason: rejection.message };
+	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 }
 
 const DUPLICATE_WINDOW_MS = 24 * 3600 * 1000;

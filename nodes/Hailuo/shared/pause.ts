@@ -24,7 +24,7 @@ export function assertSingleItem(ctx: IExecuteFunctions, count: number) {
 		`Pause Until Callback takes one item per execution; this run has ${count}`,
 		{
 			description:
-				'Nothing was submitted. For many items use Completion "Wait for the Video (Poll)" (all items are checked in one request per round), or "Return the Task ID at Once" with a Hailuo Trigger\'s URL as Callback URL, which starts one execution per finished video.',
+				"Nothing was submitted. For many items use Completion 'Wait for the Video (Poll)' (all items are checked in one request per round), or 'Return the Task ID at Once' with a Hailuo Trigger's URL as 'Callback URL', which starts one execution per finished video.",
 		},
 	);
 }
@@ -43,7 +43,7 @@ export function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): string {
 	if (isOfficialApi(baseUrl) && isLocalHost(host)) {
 		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${host}) cannot be reached by the Hailuo API`, {
 			description:
-				'Nothing was submitted. Set WEBHOOK_URL to this n8n\'s public address, or use Completion "Wait for the Video (Poll)", which needs no public URL.',
+				"Nothing was submitted. Set WEBHOOK_URL to this n8n's public address, or use Completion 'Wait for the Video (Poll)', which needs no public URL.",
 		});
 	}
 	return url;

@@ -84,8 +84,8 @@ function settleTask(
 			new NodeOperationError(ctx.getNode(), `Task ${taskId} failed: ${reason}`, {
 				itemIndex: index,
 				description: outcome.traceId
-					? `Trace id for AceData support: ${outcome.traceId}. Set "On Task Failure" to "Output the Failed Task" to handle failures in the workflow.`
-					: 'Set "On Task Failure" to "Output the Failed Task" to handle failures in the workflow.',
+					? `Trace id for AceData support: ${outcome.traceId}. Set 'On Task Failure' to 'Output the Failed Task' to handle failures in the workflow.`
+					: "Set 'On Task Failure' to 'Output the Failed Task' to handle failures in the workflow.",
 			}),
 			{ taskId, state: 'failed' },
 		);

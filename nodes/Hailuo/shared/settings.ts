@@ -4,6 +4,7 @@ import { HailuoApi } from './api';
 import { DEFAULTS, DOWNLOAD_TIMEOUT_MS, LIMITS } from './constants';
 import type { DownloadSettings } from './download';
 import { ItemResults } from './results';
+import { runsAsTool, TOOL_TIMEOUT_SECONDS } from './tool';
 import { InputError, isOfficialApi } from './validation';
 
 /**
@@ -27,7 +28,8 @@ function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
 	const check = new InputError(ctx.getNode(), 0);
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
 	const pollIntervalSeconds = check.number('Poll Interval', value('pollInterval', DEFAULTS.pollIntervalSeconds), LIMITS.pollIntervalSeconds, 'seconds');
-	const timeoutSeconds = check.number('Timeout', value('timeout', DEFAULTS.timeoutSeconds), LIMITS.timeoutSeconds, 'seconds');
+	const defaultTimeout = runsAsTool(ctx.getNode().type) ? TOOL_TIMEOUT_SECONDS : DEFAULTS.timeoutSeconds;
+	const timeoutSeconds = check.number('Timeout', value('timeout', defaultTimeout), LIMITS.timeoutSeconds, 'seconds');
 	if (polls && pollIntervalSeconds > timeoutSeconds) {
 		check.fail('Poll Interval', `${pollIntervalSeconds} s is longer than the timeout (${timeoutSeconds} s)`, 'Use an interval shorter than the timeout, or the node would give up before asking once.');
 	}

@@ -5,7 +5,8 @@ import { BATCH_LIMIT, DEFAULT_BASE_URL } from './constants';
 
 /**
  * Checks on what users (and expressions, and AI agents) pass in, made before
- * any paid request. Every error names the field and the item.
+ * any paid request. Every error names the field; n8n adds the item number to
+ * the title itself (from `itemIndex`), so the message does not repeat it.
  */
 
 export class InputError {
@@ -17,7 +18,7 @@ export class InputError {
 	fail(field: string, problem: string, hint: string): never {
 		throw new NodeOperationError(
 			this.node,
-			`${field}: ${problem} (item ${this.itemIndex + 1})`,
+			`${field}: ${problem}`,
 			{ itemIndex: this.itemIndex, description: hint },
 		);
 	}
@@ -84,9 +85,9 @@ export class InputError {
 	}
 
 	taskId(field: string, value: unknown): string {
-		const id = this.text(field, value, 'Use the "taskId" from a Generate Video output, e.g. {{ $json.taskId }}.');
+		const id = this.text(field, value, 'Use the taskId output by Text to Video or Image to Video, e.g. {{ $json.taskId }}.');
 		if (!/^[A-Za-z0-9][A-Za-z0-9_-]{5,127}$/.test(id)) {
-			this.fail(field, `"${clip(id)}" does not look like a task id`, 'Task ids are UUIDs such as 05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60, as found in "taskId".');
+			this.fail(field, `"${clip(id)}" does not look like a task id`, 'Task IDs are UUIDs such as 05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60, as found in taskId.');
 		}
 		return id;
 	}

@@ -13,9 +13,8 @@ export const taskIdField: INodeProperties = {
 	type: 'string',
 	required: true,
 	default: '',
-	placeholder: '05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60',
-	// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-json -- an n8n expression, case matters
-	description: 'The "taskId" of a Generate Video output, e.g. {{ $json.taskId }}',
+	placeholder: 'e.g. 05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60',
+	description: 'The taskId output by a Text to Video or Image to Video run, or received by a Hailuo Trigger',
 	displayOptions: { show: { resource: ['task'], operation: ['get', 'wait'] } },
 };
 

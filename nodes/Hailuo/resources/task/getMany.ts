@@ -12,7 +12,7 @@ export const taskIdsField: INodeProperties = {
 	typeOptions: { rows: 3 },
 	required: true,
 	default: '',
-	placeholder: 'id1, id2, id3',
+	placeholder: 'e.g. 05aff65c-…, 58cc618b-…',
 	description: `Up to ${BATCH_LIMIT} task IDs: a list (expression), or text separated by commas or new lines`,
 	displayOptions: { show: { resource: ['task'], operation: ['getMany'] } },
 };

@@ -17,7 +17,7 @@ export const taskDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get the current state of a task', action: 'Get a task' },
+			{ name: 'Get', value: 'get', description: 'Get the current state of a task', action: 'Get task' },
 			{
 				name: 'Get Many',
 				value: 'getMany',
@@ -28,7 +28,7 @@ export const taskDescription: INodeProperties[] = [
 				name: 'Wait',
 				value: 'wait',
 				description: 'Wait until a task has finished, then output its video',
-				action: 'Wait for a task to finish',
+				action: 'Wait for task to finish',
 			},
 		],
 		default: 'get',

@@ -14,7 +14,7 @@ export function promptField(operations: VideoOperation[]): INodeProperties {
 		typeOptions: { rows: 4 },
 		required: true,
 		default: '',
-		placeholder: 'A red fox runs through fresh snow at dawn, cinematic, slow motion',
+		placeholder: 'e.g. A red fox runs through fresh snow at dawn, cinematic, slow motion',
 		description: `What the video should show (up to ${PROMPT_MAX_LENGTH} characters)`,
 		displayOptions: { show: { resource: ['video'], operation: operations } },
 	};
@@ -27,6 +27,11 @@ export const otherModelOption = {
 };
 
 /** The free-text model name, shown when "Other" is picked. */
+const MODEL_EXAMPLES: Record<VideoOperation, string> = {
+	textToVideo: 'e.g. minimax-t2v',
+	imageToVideo: 'e.g. minimax-i2v',
+};
+
 export function customModelField(operation: VideoOperation): INodeProperties {
 	return {
 		displayName: 'Model Name',
@@ -34,7 +39,7 @@ export function customModelField(operation: VideoOperation): INodeProperties {
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'minimax-t2v-02',
+		placeholder: MODEL_EXAMPLES[operation],
 		description: 'Model name exactly as the API expects it',
 		displayOptions: { show: { resource: ['video'], operation: [operation], model: [OTHER_MODEL] } },
 	};

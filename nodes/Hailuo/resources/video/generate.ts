@@ -39,14 +39,14 @@ function buildRequest(
 	const prompt = check.text(
 		'Prompt',
 		ctx.getNodeParameter('prompt', index, ''),
-		'Describe the video to generate, e.g. "A red fox runs through fresh snow at dawn".',
+		'Describe the video to generate, e.g. A red fox runs through fresh snow at dawn.',
 		PROMPT_MAX_LENGTH,
 	);
 	const chosen = ctx.getNodeParameter('model', index, '');
 	const model = check.text(
 		chosen === OTHER_MODEL ? 'Model Name' : 'Model',
 		chosen === OTHER_MODEL ? ctx.getNodeParameter('customModel', index, '') : chosen,
-		'Pick a model, or choose "Other" and type the model name.',
+		"Pick a model, or choose 'Other' and type the model name.",
 	);
 	const body: GenerateRequest = { action: 'generate', prompt, model };
 	if (operation === 'imageToVideo') {
@@ -91,7 +91,7 @@ function withSubmittedTasks(ctx: IExecuteFunctions, thrown: unknown, submissions
 /** n8n's Retry On Fail would run the node again after an error: every video would be billed twice. */
 function refuseRetryOnFail(ctx: IExecuteFunctions) {
 	if (ctx.getNode().retryOnFail !== true) return;
-	throw new NodeOperationError(ctx.getNode(), 'Turn off "Retry On Fail" for this node: a retry would submit, and bill, every video again', {
+	throw new NodeOperationError(ctx.getNode(), "Turn off 'Retry On Fail' for this node: a retry would submit, and bill, every video again", {
 		description:
 			'Nothing was submitted. The node already retries what is safe to retry (rate limits, and status checks after server or network errors). Use Task > Wait or Task > Get to pick up tasks after an error.',
 	});

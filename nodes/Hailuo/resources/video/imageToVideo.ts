@@ -27,7 +27,7 @@ export const imageToVideoFields: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'https://example.com/first-frame.jpg',
+		placeholder: 'e.g. https://example.com/first-frame.jpg',
 		description:
 			'Public http(s) URL of the image used as the first frame. Data URIs and local files are not accepted by the API.',
 		displayOptions: { show: { resource: ['video'], operation: ['imageToVideo'] } },
