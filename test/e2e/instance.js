@@ -1,8 +1,9 @@
 'use strict';
 /**
- * A real n8n (the pinned version installed by install-n8n.sh) on loopback
- * ports, with this package loaded under its real type names, driven over
- * HTTP: owner account, API key, credentials, workflows, executions.
+ * A real n8n (the version N8N_VERSION names, else the pinned one, installed by
+ * install-n8n.sh) on loopback ports, with this package loaded under its real
+ * type names, driven over HTTP: owner account, API key, credentials,
+ * workflows, executions. Works on the 1.123 line and on 2.x.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -14,9 +15,16 @@ const { request } = require('undici');
 const ROOT = path.resolve(__dirname, '..', '..');
 const OWNER = { email: 'owner@example.com', firstName: 'Hailuo', lastName: 'Owner', password: 'Hailuo-e2e-Passw0rd' };
 
-function installN8n() {
-	const out = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+/** Installs (once, cached) the n8n that `version` or N8N_VERSION names; returns its folder. */
+function installN8n(version = process.env.N8N_VERSION) {
+	const env = version ? { ...process.env, N8N_VERSION: version } : process.env;
+	const out = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
 	return out.trim().split('\n').pop();
+}
+
+/** The version of the n8n installed in `installDir`, read from its own package.json. */
+function installedVersion(installDir) {
+	return JSON.parse(fs.readFileSync(path.join(installDir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
 }
 
 async function freePort() {
@@ -51,10 +59,12 @@ class N8nInstance {
 		this.env = env;
 		this.url = `http://127.0.0.1:${port}`;
 		this.logFile = log ?? path.join(userFolder, 'n8n.log');
+		this.version = installedVersion(installDir);
+		this.major = Number(this.version.split('.')[0]);
 	}
 
-	static async create({ env = {}, port, userFolder } = {}) {
-		const installDir = installN8n();
+	static async create({ env = {}, port, userFolder, version } = {}) {
+		const installDir = installN8n(version);
 		userFolder ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hailuo-n8n-e2e-'));
 		loadPackage(userFolder);
 		const instance = new N8nInstance({ installDir, userFolder, port: port ?? (await freePort()), brokerPort: await freePort(), env });
@@ -191,7 +201,24 @@ class N8nInstance {
 	}
 
 	async createCredential(data, name = 'Hailuo API (simulator)') {
-		return await this.api('POST', '/credentials', { name, type: 'hailuoApi', data });
+		return await this.api('POST', '/credentials', { name, type: 'hailuoApi', data: await this.completeCredentialData('hailuoApi', data) });
+	}
+
+	/**
+	 * n8n 1.123 adds an "Allowed HTTP Request Domains" field to every credential
+	 * with an `authenticate` block, and its public API refuses data without it;
+	 * the editor fills in "all". Asked of the schema, not of the version number.
+	 */
+	async completeCredentialData(type, data) {
+		const schema = await this.api('GET', `/credentials/schema/${type}`);
+		if (schema?.properties?.allowedHttpRequestDomains === undefined || data.allowedHttpRequestDomains !== undefined) return data;
+		return { ...data, allowedHttpRequestDomains: 'all' };
+	}
+
+	/** What the editor's "Test" button on a saved credential answers: { status: 'OK' | 'Error', message }. */
+	async testCredential(id, data, type = 'hailuoApi') {
+		const { data: result } = await this.rest('POST', '/rest/credentials/test', { credentials: { id, name: 'test', type, data: await this.completeCredentialData(type, data) } });
+		return result;
 	}
 
 	async createWorkflow(workflow) {
@@ -230,6 +257,22 @@ class N8nInstance {
 		return data;
 	}
 
+	/** One execution with its run data. */
+	async execution(id) {
+		return await this.api('GET', `/executions/${id}?includeData=true`);
+	}
+
+	/**
+	 * An execution's custom data, as the editor shows it. 2.x's public API
+	 * returns it; 1.x's does not, its editor API (/rest/executions/<id>) does.
+	 */
+	async customData(id) {
+		const execution = await this.execution(id);
+		if (execution.customData !== undefined) return execution.customData;
+		const { data } = await this.rest('GET', `/rest/executions/${id}`);
+		return data.customData;
+	}
+
 	async post(route, body, headers = { 'content-type': 'application/json' }) {
 		const response = await request(`${this.url}${route}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 		const text = await response.body.text();
@@ -243,4 +286,4 @@ class N8nInstance {
 	}
 }
 
-module.exports = { N8nInstance, installN8n, freePort, OWNER };
+module.exports = { N8nInstance, installN8n, installedVersion, freePort, OWNER };
