@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL 15 and Redis from Debian's packages, for the queue-mode suite.
 # Installs only what is missing; the suite starts its own instances on
-# loopback ports with temporary data dirs, so the system services stay off.
+# loopback ports with temporary data dirs and never uses the system services.
 set -euo pipefail
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
