@@ -1,3 +1,4 @@
+const http = require('node:http');
 const { request } = require('undici');
 const { hailuoWorkflow } = require('./harness/n8n');
 const { TOKEN, useInstance } = require('./harness/fixtures');
@@ -152,6 +153,44 @@ describe('Completion: Pause Until Callback', () => {
 		expect(expired.result.data.resultData.metadata).toEqual({ hailuoTaskId: submission.taskId });
 	});
 
+	test("on n8n 1.x, whose node context has no customData, the task id still lands in the execution's custom data", async () => {
+		const { ExecuteContext } = require('n8n-core');
+		const owner = [ExecuteContext.prototype, ...protoChain(ExecuteContext.prototype)].find((p) => Object.getOwnPropertyDescriptor(p, 'customData'));
+		const original = Object.getOwnPropertyDescriptor(owner, 'customData');
+		Object.defineProperty(owner, 'customData', { configurable: true, get: () => undefined });
+		try {
+			sim.set({ generationMs: 60_000 });
+			const run = await startPaused('on 1.x', pauseParameters({}, { timeout: 60 }));
+			expect(run.status).toBe('waiting');
+			const submission = sim.log.find((e) => e.kind === 'submit');
+			const expired = await n8n.expireWait(run.executionId);
+			expect(expired.result.data.resultData.metadata).toEqual({ hailuoTaskId: submission.taskId });
+		} finally {
+			Object.defineProperty(owner, 'customData', original);
+		}
+	});
+
+	test('a resume URL that does not lead back to n8n (a queue worker without WEBHOOK_URL) is refused before submitting', async () => {
+		// What a worker's health port answers for any other path.
+		const health = http.createServer((req, res) => {
+			res.writeHead(404, { 'content-type': 'text/html' });
+			res.end(`<pre>Cannot ${req.method} ${req.url}</pre>`);
+		});
+		await new Promise((r) => health.listen(0, '127.0.0.1', r));
+		const realBase = n8n.baseUrl;
+		n8n.baseUrl = `http://127.0.0.1:${health.address().port}`;
+		try {
+			const run = await startPaused();
+			expect(run.status).toBe('error');
+			expect(run.error.message).toBe(`n8n's resume URL (${n8n.baseUrl}) does not lead back to n8n`);
+			expect(run.error.description).toContain('set WEBHOOK_URL on every worker');
+			expect(sim.counts.submit).toBe(0);
+		} finally {
+			n8n.baseUrl = realBase;
+			health.close();
+		}
+	});
+
 	test('with the real API, a local n8n URL is refused before submitting', async () => {
 		n8n.setCredentials({ apiToken: TOKEN, baseUrl: 'https://api.acedata.cloud' });
 		const run = await startPaused();
@@ -160,3 +199,9 @@ describe('Completion: Pause Until Callback', () => {
 		expect(sim.counts.submit).toBe(0);
 	});
 });
+
+function protoChain(start) {
+	const chain = [];
+	for (let p = Object.getPrototypeOf(start); p; p = Object.getPrototypeOf(p)) chain.push(p);
+	return chain;
+}

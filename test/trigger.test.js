@@ -1,6 +1,6 @@
 const { request } = require('undici');
 const { hailuoWorkflow, PACKAGE } = require('./harness/n8n');
-const { FAST, useInstance } = require('./harness/fixtures');
+const { FAST, TOKEN, useInstance } = require('./harness/fixtures');
 const { waitFor } = require('./harness/wait');
 
 const context = useInstance({ generationMs: 300 });
@@ -120,6 +120,82 @@ describe('Hailuo Trigger', () => {
 		const replay = await post(url, body);
 		expect(replay.json).toMatchObject({ accepted: true, started: false, reason: 'duplicate callback' });
 		expect(n8n.started).toHaveLength(1);
+	});
+
+	test('an accepted callback is answered 200 with JSON naming the task', async () => {
+		const url = activeTrigger();
+		const { taskId, body } = await finishedTask();
+		const answer = await post(url, body);
+		expect(answer.status).toBe(200);
+		expect(answer.json).toEqual({ accepted: true, started: true, taskId });
+		await waitFor(() => n8n.started.length === 1, 5000, 'one execution');
+	});
+
+	test('a repeated callback is answered without another API read', async () => {
+		const url = activeTrigger();
+		const { body } = await finishedTask();
+		await post(url, body);
+		const reads = sim.counts.retrieve;
+		const replay = await post(url, body);
+		expect(replay.json).toMatchObject({ started: false, reason: 'duplicate callback' });
+		expect(sim.counts.retrieve).toBe(reads);
+	});
+
+	test('a forged copy sent before the task ends does not mark the task: its real callback still starts the workflow', async () => {
+		sim.set({ generationMs: 60_000 });
+		const url = activeTrigger();
+		const [taskId] = await submitWithCallback(undefined, ['early']);
+		expect((await post(url, { success: true, task_id: taskId, data: [] })).status).toBe(409);
+		sim.finishNow(taskId);
+		const genuine = await post(url, sim.finalResult(taskId));
+		expect(genuine.json).toEqual({ accepted: true, started: true, taskId });
+		expect(n8n.started.map((s) => s.json[0].taskId)).toEqual([taskId]);
+	});
+
+	test("the seen ids live in the workflow's static data: another n8n process reading it starts nothing for a repeat", async () => {
+		const url = activeTrigger();
+		const { taskId, body } = await finishedTask();
+		await post(url, body);
+		const entry = [...n8n.triggers.values()].at(-1);
+		const stored = JSON.parse(JSON.stringify(entry.workflow.staticData));
+		expect(stored['node:Hailuo Trigger'].seenTasks).toHaveProperty(taskId);
+
+		// Another process: the package loaded afresh (empty memory), the workflow read from the database.
+		let other;
+		jest.isolateModules(() => {
+			const { Instance } = require('./harness/n8n');
+			other = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
+		});
+		await other.listen();
+		try {
+			const node = { name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, parameters: {} };
+			const restored = other.workflow([{ ...node, webhookId: 'other-process-restored' }]);
+			Object.assign(restored.workflow.staticData, stored);
+			const fresh = other.workflow([{ ...node, webhookId: 'other-process-fresh' }]);
+			const reads = sim.counts.retrieve;
+			const replay = await post(other.activate(restored, 'Hailuo Trigger'), body);
+			expect(replay.json).toMatchObject({ started: false, reason: 'duplicate callback' });
+			expect(sim.counts.retrieve).toBe(reads);
+			// The same process without the stored ids starts it: what stopped the repeat is the static data.
+			expect((await post(other.activate(fresh, 'Hailuo Trigger'), body)).json).toMatchObject({ started: true });
+			expect(other.started).toHaveLength(1);
+		} finally {
+			await other.close();
+		}
+	});
+
+	test("while testing in the editor, a refused callback comes out as an item saying why (the caller still gets 401)", async () => {
+		triggerCount++;
+		const wf = n8n.workflow([
+			{ name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, webhookId: `hook-${triggerCount}`, parameters: { secret: 'right' } },
+		]);
+		const url = n8n.activate(wf, 'Hailuo Trigger', { mode: 'manual' });
+		const { body } = await finishedTask();
+		const answer = await post(`${url}?secret=wrong`, body);
+		expect(answer.status).toBe(401);
+		expect(answer.json).toEqual({ accepted: false, message: 'Missing or wrong secret.' });
+		expect(n8n.started.map((s) => s.json[0])).toEqual([{ accepted: false, status: 401, reason: 'Missing or wrong secret.' }]);
+		expect(answer.text).not.toContain('right');
 	});
 
 	test('the API unreachable during verification: 503, nothing started', async () => {

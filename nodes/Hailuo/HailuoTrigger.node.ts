@@ -11,7 +11,6 @@ import { downloadFields } from './resources/common';
 import {
 	callbackApi,
 	deliver,
-	isDuplicate,
 	isRejection,
 	readCallback,
 	refuse,
@@ -19,6 +18,7 @@ import {
 	verifyCallback,
 } from './shared/callbacks';
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from './shared/constants';
+import { alreadySeen, claim } from './shared/duplicates';
 import { readWebhookDownload } from './shared/settings';
 import { nothingToRegister } from './shared/webhookRegistration';
 import { readTask, simplify } from './shared/taskRecord';
@@ -104,6 +104,8 @@ export class HailuoTrigger implements INodeType {
 		}
 		const callback = readCallback(this);
 		if (isRejection(callback)) return refuse(this, callback);
+		// A repeated callback costs no API read; only a verified one marks its task (below).
+		if (alreadySeen(this, callback.taskId)) return duplicate();
 
 		let outcome: TaskOutcome;
 		let raw: IDataObject = callback.body;
@@ -130,13 +132,15 @@ export class HailuoTrigger implements INodeType {
 		if (!events.includes(outcome.state)) {
 			return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
 		}
-		if (isDuplicate(this, callback.taskId)) {
-			return { webhookResponse: { accepted: true, started: false, reason: 'duplicate callback' } };
-		}
+		if (!claim(this, callback.taskId)) return duplicate();
 		const json = simplifyOutput ? { ...simplify(outcome), verified } : raw;
 		const unverified = verified
 			? undefined
 			: "Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep 'Verify With the API' on.";
 		return await deliver(this, { json }, outcome, download, unverified);
 	}
+}
+
+function duplicate(): IWebhookResponseData {
+	return { webhookResponse: { accepted: true, started: false, reason: 'duplicate callback' } };
 }

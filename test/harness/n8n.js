@@ -243,12 +243,15 @@ class Instance {
 		entry.resolve?.();
 	}
 
-	/** Registers an active workflow whose trigger listens on POST /webhook/<path>. */
-	activate(wf, triggerName) {
+	/**
+	 * Registers an active workflow whose trigger listens on POST /webhook/<path>.
+	 * Mode 'manual' is the editor's "Test this trigger".
+	 */
+	activate(wf, triggerName, { mode = 'webhook' } = {}) {
 		const node = wf.workflow.getNode(triggerName);
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type);
 		const path = `${node.webhookId}/${nodeType.description.webhooks[0].path}`;
-		this.triggers.set(path, { ...wf, node, nodeType });
+		this.triggers.set(path, { ...wf, node, nodeType, mode });
 		return `${this.baseUrl}/webhook/${path}`;
 	}
 
@@ -258,7 +261,7 @@ class Instance {
 		const executionId = randomUUID();
 		const additionalData = this.additionalData(executionId, { httpRequest: req, httpResponse: res });
 		const webhookData = { webhookDescription: entry.nodeType.description.webhooks[0], isTest: false, node: entry.node.name, workflowId: entry.workflow.id, httpMethod: 'POST', path };
-		const context = new WebhookContext(entry.workflow, entry.node, additionalData, 'webhook', webhookData, [], undefined);
+		const context = new WebhookContext(entry.workflow, entry.node, additionalData, entry.mode, webhookData, [], undefined);
 		const response = await entry.nodeType.webhook.call(context);
 		if (!response.workflowData) {
 			if (!response.noWebhookResponse) res.status(200).json(response.webhookResponse ?? {});

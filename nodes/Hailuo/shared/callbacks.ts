@@ -150,42 +150,12 @@ export function refuse(ctx: IWebhookFunctions, rejection: Rejection): IWebhookRe
 	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 }
 
-const DUPLICATE_WINDOW_MS = 24 * 3600 * 1000;
-const DUPLICATE_MAX = 5000;
-/** Callbacks seen by this n8n process, so two copies arriving together start one execution. */
-const recentInProcess = new Map<string, number>();
-
 /**
- * Whether this task's callback was already accepted for this trigger. Seen ids
- * live in the workflow's static data (kept 24 h, at most 5,000) and in memory.
- */
-export function isDuplicate(ctx: IWebhookFunctions, taskId: string): boolean {
-	const now = Date.now();
-	const key = `${ctx.getWorkflow().id}:${ctx.getNode().id}:${taskId}`;
-	const staticData = ctx.getWorkflowStaticData('node');
-	const seen = (isObject(staticData.seenTasks) ? staticData.seenTasks : {}) as Record<string, number>;
-	for (const [id, at] of Object.entries(seen)) if (now - at > DUPLICATE_WINDOW_MS) delete seen[id];
-	for (const [id, at] of recentInProcess) if (now - at > DUPLICATE_WINDOW_MS) recentInProcess.delete(id);
-
-	if (recentInProcess.has(key) || seen[taskId] !== undefined) return true;
-	recentInProcess.set(key, now);
-	if (recentInProcess.size > DUPLICATE_MAX * 4) {
-		// Maps iterate in insertion order: the first key is the oldest.
-		recentInProcess.delete(recentInProcess.keys().next().value as string);
-	}
-	seen[taskId] = now;
-	const ids = Object.keys(seen);
-	if (ids.length > DUPLICATE_MAX) {
-		ids.sort((a, b) => seen[a] - seen[b]);
-		for (const id of ids.slice(0, ids.length - DUPLICATE_MAX)) delete seen[id];
-	}
-	staticData.seenTasks = seen;
-	return false;
-}
-
-/**
- * Starts (or resumes) the workflow with `item`. With a download, the API gets
- * its 2xx first: a large video must not keep the caller waiting. A failed
+ * Starts (or resumes) the workflow with `item`. The caller gets its 200 and
+ * JSON first, from here: a large download must not keep it waiting, and n8n's
+ * own answer for a started workflow is no JSON (the literal text
+ * "firstEntryJson"). Answering before handing the data over is also what
+ * makes n8n 2.x save the trigger's static data (the seen task ids). A failed
  * download still delivers the task, with the reason in `downloadError`.
  */
 export async function deliver(
@@ -195,13 +165,13 @@ export async function deliver(
 	download: DownloadSettings | undefined,
 	notVerified?: string,
 ): Promise<IWebhookResponseData> {
-	if (!download) return { workflowData: [[item]] };
+	ctx.getResponseObject().status(200).json({ accepted: true, started: true, taskId: outcome.taskId });
+	if (!download) return { noWebhookResponse: true, workflowData: [[item]] };
 	const reason = notVerified ?? nothingToDownload(outcome);
 	if (reason) {
 		item.json.downloadSkipped = reason;
-		return { workflowData: [[item]] };
+		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
-	ctx.getResponseObject().status(200).json({ accepted: true, started: true });
 	try {
 		item.binary = { [download.propertyName]: await downloadVideo(ctx, outcome, download) };
 	} catch (error) {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookRespons
 
 import { callbackApi, deliver, isRejection, readCallback, refuse, verifyCallback } from './callbacks';
 import { readWebhookDownload } from './settings';
-import { simplify } from './taskRecord';
+import { isObject, simplify } from './taskRecord';
 import { isOfficialApi, isLocalHost } from './validation';
 
 /**
@@ -29,8 +29,31 @@ export function assertSingleItem(ctx: IExecuteFunctions, count: number) {
 	);
 }
 
-/** This execution's resume URL, checked to be reachable by the API. */
-export function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): string {
+/**
+ * Whether a resume URL on this machine reaches n8n's waiting-webhook route:
+ * n8n answers it with JSON (the execution is running, or the signature is
+ * missing). A queue-mode worker without WEBHOOK_URL hands out its own health
+ * port instead, which answers a plain 404 page, or nothing at all.
+ */
+async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean> {
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 5000,
+		})) as { body: unknown };
+		return isObject(typeof response.body === 'string' ? JSON.parse(response.body) : response.body);
+	} catch {
+		return false;
+	}
+}
+
+/** This execution's resume URL, checked to be reachable by the API, before anything is paid for. */
+export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promise<string> {
 	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
 	let host = '';
 	try {
@@ -46,7 +69,34 @@ export function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): string {
 				"Nothing was submitted. Set WEBHOOK_URL to this n8n's public address, or use Completion 'Wait for the Video (Poll)', which needs no public URL.",
 		});
 	}
+	if (isLocalHost(host) && !(await reachesN8n(ctx, url))) {
+		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${new URL(url).origin}) does not lead back to n8n`, {
+			description:
+				"Nothing was submitted. In queue mode, set WEBHOOK_URL on every worker too, to the URL of n8n's webhook processors (the same value as on the main process); a worker without it hands out its own health port. Or use Completion 'Wait for the Video (Poll)'.",
+		});
+	}
 	return url;
+}
+
+/** n8n 2.x gives nodes `customData`; 1.x only `$execution.customData`, which writes the same store. */
+function executionCustomData(ctx: IExecuteFunctions): { set(key: string, value: string): void } | undefined {
+	const direct = (ctx as { customData?: { set(key: string, value: string): void } }).customData;
+	if (direct) return direct;
+	const execution = ctx.getWorkflowDataProxy(0).$execution as { customData?: { set(key: string, value: string): void } } | undefined;
+	return execution?.customData;
+}
+
+/**
+ * Puts the execution to wait until the API calls back (or the time limit).
+ * When the limit passes, n8n continues with the node's input unchanged, so the
+ * task id is also kept where a user can find it: the execution's custom data
+ * (hailuoTaskId) and n8n's log.
+ */
+export async function waitForCallback(ctx: IExecuteFunctions, taskId: string, timeoutMs: number) {
+	executionCustomData(ctx)?.set('hailuoTaskId', taskId);
+	const until = new Date(Date.now() + timeoutMs);
+	ctx.logger.info(`Hailuo task ${taskId} submitted; execution waits for its callback until ${until.toISOString()}`);
+	await ctx.putExecutionToWait(until);
 }
 
 /** The path that names a waiting execution, e.g. /webhook-waiting/123. */

@@ -13,7 +13,7 @@ import { simplify, unknownTask } from '../../shared/taskRecord';
 import { asNodeError, cancelled } from '../../shared/nodeErrors';
 import type { ItemError } from '../../shared/nodeErrors';
 import { InputError } from '../../shared/validation';
-import { assertSingleItem, resumeUrl } from '../../shared/pause';
+import { assertSingleItem, resumeUrl, waitForCallback } from '../../shared/pause';
 import { pollTasks } from '../../shared/waiting';
 import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
@@ -97,19 +97,6 @@ function refuseRetryOnFail(ctx: IExecuteFunctions) {
 	});
 }
 
-/**
- * Puts the execution to wait until the API calls back (or the time limit).
- * When the limit passes, n8n continues with the node's input unchanged, so the
- * task id is also kept where a user can find it: the execution's custom data
- * and the log.
- */
-async function waitForCallback(ctx: IExecuteFunctions, taskId: string, settings: RunSettings) {
-	ctx.customData.set('hailuoTaskId', taskId);
-	const until = new Date(Date.now() + settings.timeoutMs);
-	ctx.logger.info(`Hailuo task ${taskId} submitted; execution waits for its callback until ${until.toISOString()}`);
-	await ctx.putExecutionToWait(until);
-}
-
 async function submitAll(
 	ctx: IExecuteFunctions,
 	api: HailuoApi,
@@ -156,7 +143,7 @@ export async function generate(
 	const { settings, api, results, signal } = await startRun(this, completion === 'poll');
 	const pause = completion === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
-	const callbackToResume = pause ? resumeUrl(this, api.baseUrl) : undefined;
+	const callbackToResume = pause ? await resumeUrl(this, api.baseUrl) : undefined;
 	const download = completion === 'poll' ? readDownload(this, api.baseUrl, settings) : undefined;
 
 	// Every item is checked before the first paid request.
@@ -179,7 +166,7 @@ export async function generate(
 				: (s.answer as IDataObject);
 			results.set(s.index, json);
 		}
-		if (pause && submitted.length === 1) await waitForCallback(this, submitted[0].taskId as string, settings);
+		if (pause && submitted.length === 1) await waitForCallback(this, submitted[0].taskId as string, settings.timeoutMs);
 		return results.toArray();
 	}
 
