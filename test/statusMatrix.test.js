@@ -4,6 +4,7 @@
  * that a submission is repeated only when no task can exist.
  */
 const { useSimulator, textToVideo, TOKEN } = require('./harness/fixtures');
+const { PROVIDER_ERRORS } = require('./simulator/providerErrors');
 
 const { sim, run } = useSimulator({ retryAfterSeconds: 0 });
 
@@ -70,4 +71,44 @@ test('a submission answered 200 without a task_id: a clear error, not resubmitte
 	expect(r.error.description).toContain('It was NOT resubmitted');
 	expect(sim.counts.faults).toBe(1);
 	expect(sim.log.filter((e) => e.kind === 'submit')).toHaveLength(0);
+});
+
+/** Each documented code with each status it comes with, in the provider's own body (simulator defaults). */
+const CODES = Object.entries(PROVIDER_ERRORS).flatMap(([code, row]) => (row.statuses ?? [row.status]).map((status) => [code, status]));
+const retried = (status) => status === 429 || status >= 500;
+
+describe('every documented code in the provider\'s body', () => {
+	test.each(CODES)('%s (HTTP %i) on a submission: status, code, message and trace id reach the user; only a 429 is sent again', async (code, status) => {
+		sim.inject({ on: 'videos', kind: 'status', code, status, traceId: `trace-${code}`, headers: { 'retry-after': '0' }, times: 10 });
+		const r = await run(textToVideo({}, { maxRetries: 2 }), [{ prompt: 'x' }]);
+		expect(r.status).toBe('error');
+		expect(r.error.name).toBe('NodeApiError');
+		expect(r.error.httpCode).toBe(String(status));
+		expect(r.error.context.apiCode).toBe(code);
+		const shown = `${r.error.message} ${r.error.description}`;
+		expect(shown).toContain(code);
+		expect(shown).toContain(PROVIDER_ERRORS[code].message);
+		expect(shown).toContain(`Trace id for AceData support: trace-${code}.`);
+		expect(shown).not.toMatch(/undefined|\[object/);
+		expect(sim.counts.faults).toBe(status === 429 ? 3 : 1);
+		expect(sim.log.filter((e) => e.kind === 'submit')).toHaveLength(0);
+		expect(JSON.stringify(r.result)).not.toContain(TOKEN);
+	});
+
+	test.each(CODES)('%s (HTTP %i) on a status query: the same, with the task id; 429 and 5xx retried', async (code, status) => {
+		const [submitted] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'q' }])).json;
+		sim.inject({ on: 'tasks', kind: 'status', code, status, traceId: `trace-${code}`, headers: { 'retry-after': '0' }, times: 10 });
+		const r = await run({ resource: 'task', operation: 'get', taskId: submitted.taskId, options: { maxRetries: 2 } }, [{}]);
+		expect(r.status).toBe('error');
+		expect(r.error.httpCode).toBe(String(status));
+		expect(r.error.context).toMatchObject({ apiCode: code, taskId: submitted.taskId });
+		const shown = `${r.error.message} ${r.error.description}`;
+		expect(shown).toContain(submitted.taskId);
+		expect(shown).toContain(PROVIDER_ERRORS[code].message);
+		expect(shown).toContain(`Trace id for AceData support: trace-${code}.`);
+		expect(shown).not.toMatch(/undefined|\[object|was not found/);
+		expect(sim.counts.faults).toBe(retried(status) ? 3 : 1);
+		// The one submission is the test's own, before the fault: a query never submits.
+		expect(sim.counts.submit).toBe(1);
+	});
 });

@@ -3,7 +3,7 @@
 /**
  * npm run simulator -- --port 8787 [--token sim-token] [--generation-ms 5000 | 30000,90000]
  *   [--failure-rate 0.1] [--rate-limit 10] [--duplicate-callbacks 1] [--video-size 1048576]
- *   [--submit-latency-ms 200]
+ *   [--submit-latency-ms 200] [--no-channel-rate 0.3] [--no-channel-next 5] [--video-state-field status]
  */
 const { createSimulator } = require('./simulator');
 
@@ -29,6 +29,9 @@ async function main() {
 			rateLimitPerSecond: number('rate-limit'),
 			duplicateCallbacks: number('duplicate-callbacks'),
 			videoSize: number('video-size'),
+			noChannelRate: number('no-channel-rate'),
+			noChannelNext: number('no-channel-next'),
+			videoStateField: args['video-state-field'],
 		}).filter(([, v]) => v !== undefined),
 	);
 	const sim = createSimulator(options);

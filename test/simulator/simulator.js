@@ -12,6 +12,7 @@
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
 const { videoBytes, streamVideo } = require('./video');
+const { PROVIDER_ERRORS, noChannelMessage } = require('./providerErrors');
 
 const DEFAULTS = {
 	token: 'sim-token',
@@ -21,6 +22,15 @@ const DEFAULTS = {
 	pendingShare: 0.2,
 	/** probability that a task fails; prompts containing "[fail]" always fail */
 	failureRate: 0,
+	/**
+	 * Tasks accepted, then failed for lack of capacity ("no channel available
+	 * for <model>", no data): the next N tasks, a share of all tasks, and every
+	 * prompt containing "[no-channel]".
+	 */
+	noChannelNext: 0,
+	noChannelRate: 0,
+	/** the field a video entry carries its state in: 'state', or 'status' as the provider may send */
+	videoStateField: 'state',
 	/** ms the API takes to answer a submission */
 	submitLatencyMs: 0,
 	/** requests per second accepted before answering 429 (0: unlimited) */
@@ -102,6 +112,7 @@ function createSimulator(options = {}) {
 			traceId: randomUUID(),
 			videoId: randomUUID().replace(/-/g, '').slice(0, 26),
 			fails: String(request.prompt ?? '').includes('[fail]') || Math.random() < config.failureRate,
+			noChannel: takeNoChannel(request),
 			waiters: [],
 		};
 		task.durationMs = generationTime(task);
@@ -110,6 +121,15 @@ function createSimulator(options = {}) {
 		tasks.set(id, task);
 		later(task.durationMs, () => finish(task));
 		return task;
+	}
+
+	function takeNoChannel(request) {
+		if (String(request.prompt ?? '').includes('[no-channel]')) return true;
+		if (config.noChannelNext > 0) {
+			config.noChannelNext--;
+			return true;
+		}
+		return Math.random() < config.noChannelRate;
 	}
 
 	function finish(task) {
@@ -144,15 +164,26 @@ function createSimulator(options = {}) {
 	function videoEntry(task, state) {
 		return {
 			id: task.videoId,
-			model: task.request.model ?? 'minimax-t2v',
+			model: modelOf(task),
 			prompt: task.request.prompt ?? '',
 			first_image_url: task.request.first_image_url ?? null,
 			video_url: state === 'succeeded' ? videoUrl(task) : null,
-			state,
+			[config.videoStateField]: state,
 		};
 	}
 
+	const modelOf = (task) => task.request.model ?? 'minimax-t2v';
+
 	function finalResult(task) {
+		if (task.noChannel) {
+			// As seen from the provider: an error, no video entries, no state at all.
+			return {
+				success: false,
+				task_id: task.id,
+				trace_id: task.traceId,
+				error: { code: 'api_error', message: noChannelMessage(modelOf(task)) },
+			};
+		}
 		if (task.fails) {
 			return {
 				success: false,
@@ -195,8 +226,16 @@ function createSimulator(options = {}) {
 		return record;
 	}
 
-	function errorBody(code, message) {
-		return { success: false, error: { code, message }, trace_id: randomUUID() };
+	function errorBody(code, message = PROVIDER_ERRORS[code]?.message ?? 'injected failure', traceId = randomUUID()) {
+		return { success: false, error: { code, message }, trace_id: traceId };
+	}
+
+	/** The answer to a status fault: a documented code brings its own status and message unless the test sets them. */
+	function faultAnswer(fault) {
+		const code = fault.code ?? 'api_error';
+		const status = fault.status ?? PROVIDER_ERRORS[code]?.status ?? 500;
+		const body = fault.body === undefined ? errorBody(code, fault.message, fault.traceId) : fault.body;
+		return { status, body };
 	}
 
 	function send(res, status, body, headers = {}) {
@@ -209,11 +248,19 @@ function createSimulator(options = {}) {
 		res.end(payload);
 	}
 
-	/** Faults are one-shot and matched in order: { on: 'submit'|'tasks'|'download'|'any', kind, ... }. */
+	/**
+	 * Faults are matched in order: { on: 'submit'|'videos'|'tasks'|'download'|'api'|'any', kind, times, skip }.
+	 * `times` answers (default 1), after letting `skip` matching requests through untouched.
+	 */
 	function takeFault(kind) {
-		const index = faults.findIndex((f) => f.on === kind || f.on === 'any' || (f.on === 'api' && kind !== 'download'));
+		const on = (f) => (f.on === 'videos' ? 'submit' : f.on);
+		const index = faults.findIndex((f) => on(f) === kind || f.on === 'any' || (f.on === 'api' && kind !== 'download'));
 		if (index === -1) return undefined;
 		const fault = faults[index];
+		if (fault.skip > 0) {
+			fault.skip--;
+			return undefined;
+		}
 		fault.times = (fault.times ?? 1) - 1;
 		if (fault.times <= 0) faults.splice(index, 1);
 		counts.faults++;
@@ -223,9 +270,12 @@ function createSimulator(options = {}) {
 	/** Returns true when the fault answered the request itself. */
 	async function applyFault(fault, req, res) {
 		switch (fault.kind) {
-			case 'status':
-				send(res, fault.status, fault.body === undefined ? errorBody(fault.code ?? 'api_error', fault.message ?? 'injected failure') : fault.body, fault.headers);
+			case 'status': {
+				const { status, body } = faultAnswer(fault);
+				send(res, status, body, fault.headers);
+				log.push({ kind: 'fault', at: now(), path: req.url, status, code: body?.error?.code });
 				return true;
+			}
 			case 'html':
 				send(res, fault.status ?? 502, '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
 				return true;
@@ -289,14 +339,14 @@ function createSimulator(options = {}) {
 			return send(res, 400, errorBody('api_not_implemented', `action must be "generate", got ${JSON.stringify(body?.action)}`));
 		}
 		if (typeof body.prompt !== 'string' || !body.prompt.trim()) {
-			return send(res, 400, errorBody('token_mismatched', 'prompt is required'));
+			return send(res, 400, errorBody('bad_request', 'prompt is required.'));
 		}
 		const model = body.model ?? 'minimax-t2v';
 		if (model.startsWith('minimax-i2v') && !body.first_image_url) {
-			return send(res, 400, errorBody('token_mismatched', `first_image_url is required for ${model}`));
+			return send(res, 400, errorBody('bad_request', `first_image_url is required for ${model}.`));
 		}
 		if (body.first_image_url && !/^https?:\/\//.test(body.first_image_url)) {
-			return send(res, 400, errorBody('token_mismatched', 'first_image_url must be a public http(s) URL'));
+			return send(res, 400, errorBody('bad_request', 'first_image_url is invalid.'));
 		}
 		const task = createTask(body);
 		log.push({ kind: 'submit', at: now(), taskId: task.id, body });
@@ -315,9 +365,9 @@ function createSimulator(options = {}) {
 		}
 		if (body?.action === 'retrieve_batch') {
 			counts.retrieveBatch++;
-			if (!Array.isArray(body.ids)) return send(res, 400, errorBody('token_mismatched', 'ids must be a list'));
+			if (!Array.isArray(body.ids)) return send(res, 400, errorBody('bad_request', 'ids is invalid.'));
 			if (body.ids.length > config.batchLimit) {
-				return send(res, 400, errorBody('token_mismatched', `at most ${config.batchLimit} ids per batch`));
+				return send(res, 400, errorBody('bad_request', `ids is invalid: at most ${config.batchLimit} per batch.`));
 			}
 			log.push({ kind: 'retrieveBatch', at: now(), ids: body.ids });
 			const items = body.ids.map((id) => tasks.get(id)).filter(Boolean).map(taskRecord);
@@ -330,7 +380,7 @@ function createSimulator(options = {}) {
 	async function handleDownload(req, res, id) {
 		counts.download++;
 		const task = tasks.get(id);
-		if (!task || task.fails || now() < task.finishedAt) return send(res, 404, '<html><body>404 Not Found</body></html>');
+		if (!task || task.fails || task.noChannel || now() < task.finishedAt) return send(res, 404, '<html><body>404 Not Found</body></html>');
 		const fault = takeFault('download');
 		const size = config.videoSize;
 		if (fault?.kind === 'status') return send(res, fault.status, '<html><body>CDN error</body></html>');
@@ -355,19 +405,21 @@ function createSimulator(options = {}) {
 		const kind = url.pathname === '/hailuo/videos' ? 'submit' : url.pathname === '/hailuo/tasks' ? 'tasks' : undefined;
 		if (req.method !== 'POST' || !kind) {
 			counts.other++;
-			return send(res, 404, errorBody('not_found', `no route for ${req.method} ${url.pathname}`));
+			req.resume();
+			return send(res, 404, errorBody('no_api'));
 		}
 		const auth = req.headers.authorization ?? '';
 		if (auth !== `Bearer ${config.token}`) {
 			counts.unauthorized++;
 			req.resume();
-			return send(res, 401, errorBody('invalid_token', 'the token is missing or invalid'));
+			const noToken = auth.replace(/^Bearer\s*/i, '').trim() === '';
+			return noToken ? send(res, 400, errorBody('no_token')) : send(res, 401, errorBody('invalid_token'));
 		}
 		if (rateLimited()) {
 			counts.rateLimited++;
 			req.resume();
 			const headers = config.retryAfterSeconds == null ? {} : { 'retry-after': String(config.retryAfterSeconds) };
-			return send(res, 429, errorBody('too_many_requests', 'rate limit exceeded'), headers);
+			return send(res, 429, errorBody('too_many_requests'), headers);
 		}
 		const body = await readJson(req);
 		log.push({ kind: 'request', at: now(), path: url.pathname, action: body?.action });
@@ -457,4 +509,4 @@ function createSimulator(options = {}) {
 	};
 }
 
-module.exports = { createSimulator, DEFAULTS };
+module.exports = { createSimulator, DEFAULTS, PROVIDER_ERRORS };

@@ -43,7 +43,8 @@ export const ACCOUNT_PROBLEMS: Record<AccountCode, AccountProblem> = {
 	},
 	disabled: {
 		headline: 'The provider has disabled this AceData Cloud application (disabled)',
-		nextStep: 'Contact AceData Cloud support, quoting the trace id. A new token does not help.',
+		nextStep:
+			'Contact AceData Cloud support to have the application enabled again, quoting the trace id if one is shown. No change of token helps.',
 	},
 	used_up: {
 		headline: "The account's balance is used up (used_up)",

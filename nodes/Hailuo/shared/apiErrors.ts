@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { isAccountCode } from './accountErrors';
+import { ACCOUNT_PROBLEMS, isAccountCode } from './accountErrors';
 
 /**
  * Turns what went wrong on the wire into errors a workflow builder can act on.
@@ -57,9 +57,26 @@ export function isTransient(failure: Failure): boolean {
 	}
 }
 
+/**
+ * Documented codes that are about one request, not the account. A 401 or 403
+ * carrying one of them is not taken as a refused token.
+ */
+const REQUEST_CODES = new Set(['bad_request', 'too_many_requests', 'api_error', 'api_not_implemented']);
+
+/**
+ * Whether an answer holds for the whole account, so that every other item or
+ * task would meet it too: a documented account code (used_up, disabled,
+ * token_expired...), or a 401 / 403 without a code that says otherwise.
+ */
+function isAccountWide(status: number | undefined, code: unknown): boolean {
+	if (isAccountCode(code)) return true;
+	if (typeof code === 'string' && REQUEST_CODES.has(code)) return false;
+	return status === 401 || status === 403;
+}
+
 /** Errors that say nothing about the request, only about the account: stop at once. */
 export function isAccountProblem(failure: Failure): boolean {
-	return failure.kind === 'status' && (failure.status === 401 || failure.status === 403);
+	return failure.kind === 'status' && isAccountWide(failure.status, failure.code);
 }
 
 function seconds(ms: number): string {
@@ -75,10 +92,12 @@ function headline(failure: Failure, ctx: FailureContext): string {
 					? ' (an HTML error page instead of JSON)'
 					: '';
 			const code = failure.code ? ` (${failure.code})` : '';
-			if (failure.status === 401 || failure.status === 403) {
-				return `The Hailuo API rejected the token${code}`;
-			}
+			if (isAccountCode(failure.code)) return ACCOUNT_PROBLEMS[failure.code].headline;
+			if (isAccountWide(failure.status, failure.code)) return `The Hailuo API rejected the token${code}`;
 			if (failure.status === 429) return `The Hailuo API is rate limiting this account${code}`;
+			if (failure.code === 'bad_request') {
+				return `The Hailuo API refused a parameter while ${ctx.doing} (bad_request)${api}`;
+			}
 			if (failure.status === 404 && ctx.taskId) return `Task ${ctx.taskId} was not found${code}`;
 			if (failure.status >= 500) {
 				return `The Hailuo API failed with HTTP ${failure.status} while ${ctx.doing}${code}${api}`;
@@ -101,25 +120,41 @@ function advice(failure: Failure, ctx: FailureContext): string[] {
 	const retried =
 		ctx.attempts > 1 ? `The node tried ${ctx.attempts} times over ${seconds(ctx.waitedMs)}.` : '';
 	if (failure.kind === 'status') {
-		if (failure.status === 401 || failure.status === 403) {
+		if (isAccountCode(failure.code)) {
+			lines.push(ACCOUNT_PROBLEMS[failure.code].nextStep);
+			if (failure.code === 'no_api') lines.push(`The Base URL is ${ctx.baseUrl}.`);
+		} else if (isAccountWide(failure.status, failure.code)) {
 			lines.push(
 				'Open the Hailuo API credential and paste a valid token from the AceData Cloud console (and check its Base URL).',
 			);
+		} else if (failure.code === 'bad_request') {
+			lines.push(
+				failure.apiMessage
+					? `The API's message names the field to fix ("${failure.apiMessage}"): correct that parameter of the node (Prompt, Model, First Image URL) and run the item again.`
+					: "The API did not say which parameter it refused: check the node's Prompt, Model and First Image URL.",
+			);
 		} else if (failure.status === 429) {
 			lines.push(
-				`${retried} Lower "Concurrency" or raise "Poll Interval" in the node's options, or spread runs out in time; the quota of the account may also be used up.`.trim(),
+				`${retried} Lower "Concurrency" or raise "Poll Interval" in the node's options, or spread runs out in time.`.trim(),
 			);
 		} else if (failure.status === 404 && ctx.taskId) {
 			lines.push(
 				'Check the task id: it comes from the "taskId" of a Generate Video output, and tasks are visible only to the account that created them.',
 			);
 		} else if (failure.status >= 500) {
-			lines.push(`${retried} This is a fault on the provider's side${failure.htmlPage ? ' or a gateway in front of it' : ''}.`.trim());
+			lines.push(
+				`${retried} This is a fault on the provider's side${failure.htmlPage ? ' or a gateway in front of it' : ''}: try again later, and if it lasts, contact AceData support with the trace id.`.trim(),
+			);
+		} else if (failure.status === 404 && !ctx.taskId) {
+			lines.push("Check the Base URL of the Hailuo API credential: it must be https://api.acedata.cloud or a proxy that forwards /hailuo/ to it.");
 		} else {
 			lines.push("Check the node's parameters (prompt, model, image URL) against the API's message.");
 		}
-		if (failure.traceId)
-			lines.push(`Trace id for AceData support: ${failure.traceId}.`);
+		// The provider's own words, wherever the headline does not already quote them.
+		if (failure.apiMessage && !headline(failure, ctx).includes(failure.apiMessage)) {
+			lines.push(`The API said: "${failure.apiMessage}"`);
+		}
+		if (failure.traceId) lines.push(`Trace id for AceData support: ${failure.traceId}.`);
 	} else if (failure.kind === 'html') {
 		lines.push(
 			`${retried} An HTML page usually comes from a gateway or proxy in front of the API, or from a Base URL that is not the API: check the credential's Base URL.`.trim(),
@@ -133,14 +168,22 @@ function advice(failure: Failure, ctx: FailureContext): string[] {
 	} else {
 		lines.push(`${retried} Check the credential's Base URL and this machine's network access.`.trim());
 	}
+	if (ctx.submission && isAccountProblem(failure)) {
+		lines.push('This holds for every item, so nothing more was submitted after this answer.');
+	}
 	if (ctx.submission && !ctx.certainlyNotSent) {
 		lines.push(
 			'The request may have reached the API, so a task may exist and be billed. It was NOT resubmitted, to avoid paying twice: check the AceData Cloud console (or Task > Get Many) before running this item again.',
 		);
 	} else if (ctx.submission) {
-		lines.push('No task was created for this item, so it is safe to run it again.');
+		lines.push(
+			isAccountProblem(failure)
+				? 'No task was created for this item, so it is safe to run it again once this is fixed.'
+				: 'No task was created for this item, so it is safe to run it again.',
+		);
 	}
-	if (ctx.taskId && !(failure.kind === 'status' && failure.status === 404)) {
+	const taskUnknown = failure.kind === 'status' && failure.status === 404 && failure.code !== 'no_api';
+	if (ctx.taskId && !taskUnknown) {
 		lines.push(
 			`Task id: ${ctx.taskId}. Pick it up later with Task > Wait or Task > Get.`,
 		);
@@ -182,6 +225,6 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
  */
 export function stopsTheRun(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
-	if (isAccountCode(error.context?.apiCode)) return true;
-	return error.httpCode === '401' || error.httpCode === '403';
+	const status = error.httpCode === null || error.httpCode === undefined ? undefined : Number(error.httpCode);
+	return isAccountWide(status, error.context?.apiCode);
 }

@@ -82,11 +82,34 @@ function readError(value: unknown): TaskError | undefined {
 	return message ? { code: 'task_failed', message } : undefined;
 }
 
+/**
+ * A task the provider accepted, then dropped because no capacity ("channel")
+ * was free for the model: `api_error` with "no channel available for <model>"
+ * and no state at all. It will not recover; only a new task can.
+ */
+const NO_CHANNEL = /no channel available(?: for (\S+))?/i;
+
+export const NO_CAPACITY_CODE = 'no_capacity';
+
+function capacityError(error: TaskError, model: string | null): TaskError {
+	const match = NO_CHANNEL.exec(error.message);
+	if (error.code !== 'api_error' || !match) return error;
+	const forModel = match[1]?.replace(/[.,;:]+$/, '') || model || 'this model';
+	return {
+		code: NO_CAPACITY_CODE,
+		message:
+			`The provider is out of capacity for ${forModel}: the task was accepted, then dropped (the API said "${error.message}", code ${error.code}). ` +
+			'This is not a fault of the prompt. Resubmitting later creates a new task, which is billed. ' +
+			'The provider does not document whether this failed task is billed: check the AceData Cloud console.',
+	};
+}
+
 function readVideo(value: IDataObject): TaskVideo {
 	return {
 		id: text(value.id),
 		url: httpUrl(value.video_url),
-		state: text(value.state)?.toLowerCase() ?? null,
+		// The provider's description allows `status` in place of `state`.
+		state: (text(value.state) ?? text(value.status))?.toLowerCase() ?? null,
 		model: text(value.model),
 		prompt: typeof value.prompt === 'string' ? value.prompt : null,
 	};
@@ -146,7 +169,9 @@ export function readTask(value: unknown, options: ReadOptions = {}): TaskOutcome
 		state = started ? 'processing' : 'pending';
 	} else if (failedSignal) {
 		state = 'failed';
-		taskError = error ?? { code: 'task_failed', message: 'The task ended in a failed state.' };
+		taskError = error
+			? capacityError(error, videos[0]?.model ?? text(request.model))
+			: { code: 'task_failed', message: 'The task ended in a failed state.' };
 	} else if (withUrl.length > 0) {
 		state = 'succeeded';
 	} else {
