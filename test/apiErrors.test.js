@@ -32,11 +32,12 @@ describe('submission errors', () => {
 		expect(sim.counts.unauthorized).toBe(1);
 	});
 
-	test('400: the API message and what to check', async () => {
-		sim.inject({ on: 'submit', kind: 'status', status: 400, code: 'token_mismatched', message: 'prompt is invalid' });
+	test('400 with a code of no documented meaning: the API message and what to check', async () => {
+		// token_mismatched has its own words now (providerErrors.test.js); api_not_implemented keeps the general ones.
+		sim.inject({ on: 'submit', kind: 'status', status: 400, code: 'api_not_implemented', message: 'prompt is invalid' });
 		const r = await failingRun(textToVideo());
 		expect(r.error.message).toBe(
-			'The Hailuo API refused the request (HTTP 400) while submitting the video (token_mismatched): prompt is invalid',
+			'The Hailuo API refused the request (HTTP 400) while submitting the video (api_not_implemented): prompt is invalid',
 		);
 		expect(r.error.description).toContain("Check the node's parameters");
 		expect(sim.counts.submit).toBe(0);
