@@ -92,6 +92,14 @@ export class HailuoTrigger implements INodeType {
 			},
 			// Only verified videos are downloaded: without verification there is nothing to offer.
 			...downloadFields({ verify: [true] }),
+			{
+				displayName:
+					"In queue mode the file is stored by the webhook process before the execution exists, and n8n's main process cannot serve it. There, leave Download Video off and add a Hailuo node after this trigger: Task > Get with Download Video, Task ID {{ $json.taskId }}.",
+				name: 'queueModeNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verify: [true], download: [true] } },
+			},
 		],
 	};
 
