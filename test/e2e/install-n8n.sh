@@ -11,13 +11,11 @@ ROOT="${HAILUO_E2E_CACHE:-$HOME/.cache/n8n-nodes-hailuo}"
 CACHE="$ROOT/n8n-$N8N_VERSION"
 if [ -f "$CACHE/.complete" ]; then echo "$CACHE"; exit 0; fi
 
-# Versions whose dependency tree the npm registry alone cannot satisfy:
-# - n8n 1.x pulls xlsx as a tarball from a host outside the registry; the
-#   registry's xlsx 0.18.5 replaces it.
-# - n8n 2.41.3 asks for @n8n/agents 0.26.2, which was never published; 0.26.1 is.
+# n8n 1.x pulls xlsx as a tarball from a host outside the registry; the
+# registry's xlsx 0.18.5 replaces it. (n8n 2.41.3 cannot be rescued this way: it
+# pins 21 n8n packages, n8n-core 2.41.2 among them, that the registry lacks.)
 case "$N8N_VERSION" in
 	1.*) DEFAULT_OVERRIDES='{"xlsx":"0.18.5"}' ;;
-	2.41.3) DEFAULT_OVERRIDES='{"@n8n/agents":"0.26.1"}' ;;
 	*) DEFAULT_OVERRIDES='{}' ;;
 esac
 OVERRIDES="${N8N_OVERRIDES:-$DEFAULT_OVERRIDES}"

@@ -38,15 +38,19 @@ async function freePort() {
 	});
 }
 
-/** Copies the built package where n8n looks for community packages. */
-function loadPackage(userFolder) {
+/**
+ * Copies the built package where n8n looks for community packages. The
+ * package comes from this checkout, or from HAILUO_E2E_PACKAGE (a folder with
+ * dist/ and package.json, e.g. an unpacked `npm pack` tarball).
+ */
+function loadPackage(userFolder, source = process.env.HAILUO_E2E_PACKAGE || ROOT) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', 'n8n-nodes-hailuo');
 	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
-	fs.cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
-	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
-	const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+	fs.cpSync(path.join(source, 'dist'), path.join(target, 'dist'), { recursive: true });
+	fs.copyFileSync(path.join(source, 'package.json'), path.join(target, 'package.json'));
+	const version = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')).version;
 	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-hailuo': version } }, null, 2));
 }
 
@@ -251,10 +255,23 @@ class N8nInstance {
 	}
 
 	async executions(workflowId, { includeData = true, status } = {}) {
+		if (status === 'waiting' && this.major < 2) return await this.waitingExecutions(workflowId);
 		const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: '250' });
 		if (status) query.set('status', status);
 		const { data } = await this.api('GET', `/executions?${query}`);
 		return data;
+	}
+
+	/**
+	 * n8n 1.x keeps the executions it put to wait among its active ones, and its
+	 * public API leaves active executions out of every list but "running"
+	 * (1.123 public-api/v1/handlers/executions/executions.handler.js): until a
+	 * restart only the editor's list shows them. Summaries, without run data.
+	 */
+	async waitingExecutions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['waiting'] }));
+		const { data } = await this.rest('GET', `/rest/executions?filter=${filter}&limit=250`);
+		return data.results;
 	}
 
 	/** One execution with its run data. */

@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 PINNED="${HAILUO_MATRIX_PINNED:-2.40.7}"
-OTHERS="${HAILUO_MATRIX_OTHERS:-1.123.81 2.41.3}"
+OTHERS="${HAILUO_MATRIX_OTHERS:-1.123.81 2.41.1}"
 CACHE_ROOT="${HAILUO_E2E_CACHE:-$HOME/.cache/n8n-nodes-hailuo}"
 
 npm run build --silent || exit 1

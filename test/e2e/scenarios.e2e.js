@@ -181,7 +181,13 @@ describe('in a real n8n', () => {
 		expect(delivered.every((j) => j.verified === true)).toBe(true);
 		expect(executions.every((e) => e.status === 'success')).toBe(true);
 
-		const genuine = sim.finalResult(submitted[0]);
+		// A finished task this trigger has never heard of: the forgery cannot pass as a repeat.
+		const quiet = await generator({ completion: 'submitOnly' });
+		await quiet.start(['never called back']);
+		await finishedExecutions(quiet.id, 1);
+		const unseen = sim.log.filter((e) => e.kind === 'submit').at(-1).taskId;
+		sim.finishNow(unseen);
+		const genuine = sim.finalResult(unseen);
 		expect((await n8n.post(`/webhook/${webhookId}/hailuo?secret=wrong`, genuine)).status).toBe(401);
 		const forged = { ...genuine, data: [{ ...genuine.data[0], video_url: 'https://evil.example/x.mp4' }] };
 		const answer = await n8n.post(`/webhook/${webhookId}/hailuo?secret=s3cret`, forged);
