@@ -56,7 +56,7 @@ describe('submission errors', () => {
 		sim.inject({ on: 'submit', kind: 'status', status: 429, code: 'too_many_requests', headers: { 'retry-after': '0' }, times: 10 });
 		const r = await failingRun(textToVideo({}, { maxRetries: 2 }));
 		expect(r.error.message).toBe('The Hailuo API is rate limiting this account (too_many_requests)');
-		expect(r.error.description).toMatch(/The node tried 3 times over [\d.]+ s\. Lower "Concurrency"/);
+		expect(r.error.description).toMatch(/The node tried 3 times over [\d.]+ s\. Lower 'Concurrency'/);
 		expect(r.error.description).toContain('safe to run it again');
 		expect(sim.counts.faults).toBe(3);
 	});
@@ -90,7 +90,7 @@ describe('submission errors', () => {
 		sim.inject({ on: 'submit', kind: 'slow', ms: 3000 });
 		const r = await failingRun(textToVideo({}, { requestTimeout: 1 }));
 		expect(r.error.message).toMatch(/no answer came in time/);
-		expect(r.error.description).toContain('Raise "Request Timeout"');
+		expect(r.error.description).toContain("Raise 'Request Timeout'");
 		expect(r.error.description).toContain('NOT resubmitted');
 		expect(r.elapsedMs).toBeLessThan(2500);
 		// The slow request still reaches the API and creates a task: exactly why it is not resubmitted.
@@ -140,7 +140,7 @@ test('an HTML 429 page from a gateway is still a rate limit: retried, one task',
 test('Retry On Fail is refused for video generation before anything is submitted', async () => {
 	const r = await run(textToVideo(), [{ prompt: 'x' }], { nodeSettings: { retryOnFail: true } });
 	expect(r.status).toBe('error');
-	expect(r.error.message).toBe('Turn off "Retry On Fail" for this node: a retry would submit, and bill, every video again');
+	expect(r.error.message).toBe("Turn off 'Retry On Fail' for this node: a retry would submit, and bill, every video again");
 	expect(sim.counts.submit).toBe(0);
 });
 

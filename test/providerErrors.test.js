@@ -45,7 +45,7 @@ const EXPECTED = {
 	},
 	too_many_requests: {
 		message: 'The Hailuo API is rate limiting this account (too_many_requests)',
-		steps: ['The node tried 3 times', 'Lower "Concurrency"'],
+		steps: ['The node tried 3 times', "Lower 'Concurrency'"],
 	},
 	api_error: {
 		message: 'The Hailuo API failed with HTTP 500 while submitting the video (api_error): Internal server error.',

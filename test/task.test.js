@@ -26,7 +26,42 @@ describe('Task > Get', () => {
 		const r = await run({ resource: 'task', operation: 'get', taskId: '11111111-2222-3333-4444-555555555555' }, [{}]);
 		expect(r.status).toBe('error');
 		expect(r.error.message).toBe('Task 11111111-2222-3333-4444-555555555555 was not found (not_found)');
-		expect(r.error.description).toContain('Generate Video output');
+		expect(r.error.description).toContain('the taskId output by Text to Video or Image to Video');
+	});
+
+	test('an account-wide refusal stops the other reads at once', async () => {
+		const ids = await submit(['a', 'b', 'c', 'd', 'e', 'f']);
+		sim.resetCounts();
+		sim.inject({ on: 'tasks', kind: 'status', status: 403, code: 'used_up', times: 1 });
+		const r = await run({ resource: 'task', operation: 'get', taskId: '={{ $json.id }}', options: { concurrency: 1 } }, ids.map((id) => ({ id })));
+		expect(r.status).toBe('error');
+		expect(r.error.message).toBe("The account's balance is used up (used_up)");
+		expect(sim.counts.retrieve + sim.counts.faults).toBe(1);
+	});
+
+	test('with Continue On Fail, the reads not sent after an account-wide refusal carry that refusal', async () => {
+		const ids = await submit(['a', 'b', 'c']);
+		sim.resetCounts();
+		sim.inject({ on: 'tasks', kind: 'status', status: 401, code: 'token_expired', times: 1 });
+		const r = await run({ resource: 'task', operation: 'get', taskId: '={{ $json.id }}', options: { concurrency: 1 } }, ids.map((id) => ({ id })), { continueOnFail: true });
+		expect(r.json.map((j) => j.error)).toEqual(Array(3).fill('The token has expired (token_expired)'));
+		expect(r.json.map((j) => j.details.taskId)).toEqual(ids);
+	});
+});
+
+describe('Task > Wait', () => {
+	test('an account-wide refusal on a single read (after the batch read was refused) stops the wait at once', async () => {
+		sim.set({ generationMs: 60_000 });
+		const [taskId] = await submit(['waits']);
+		sim.resetCounts();
+		sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'api_not_implemented', times: 1 });
+		sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'disabled', times: 1 });
+		const started = Date.now();
+		const r = await run({ resource: 'task', operation: 'wait', taskId, options: { ...FAST, timeout: 20 } }, [{}]);
+		expect(r.status).toBe('error');
+		expect(r.error.message).toBe('The provider has disabled this AceData Cloud application (disabled)');
+		expect(r.error.description).toContain(`Tasks being waited for: ${taskId}.`);
+		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });
 

@@ -21,12 +21,15 @@ describe('validation before any paid request', () => {
 		['empty', ''],
 		['whitespace', '   \n '],
 	])('%s prompt', async (_, prompt) => {
-		const error = await expectRejected(textToVideo(), [{ prompt }], /^Prompt: is empty \(item 1\)$/);
+		// n8n adds the item number to the title from itemIndex: the message itself carries none.
+		const error = await expectRejected(textToVideo(), [{ prompt }], /^Prompt: is empty$/);
+		expect(error.context.itemIndex).toBe(0);
 		expect(error.description).toContain('Describe the video');
 	});
 
 	test('the bad item is named, and nothing is submitted for the good ones either', async () => {
-		await expectRejected(textToVideo(), [{ prompt: 'fine' }, { prompt: 'also fine' }, { prompt: '' }], /\(item 3\)$/);
+		const error = await expectRejected(textToVideo(), [{ prompt: 'fine' }, { prompt: 'also fine' }, { prompt: '' }], /^Prompt: is empty$/);
+		expect(error.context.itemIndex).toBe(2);
 	});
 
 	test('a prompt over the limit', async () => {

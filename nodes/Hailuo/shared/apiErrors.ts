@@ -135,11 +135,11 @@ function advice(failure: Failure, ctx: FailureContext): string[] {
 			);
 		} else if (failure.status === 429) {
 			lines.push(
-				`${retried} Lower "Concurrency" or raise "Poll Interval" in the node's options, or spread runs out in time.`.trim(),
+				`${retried} Lower 'Concurrency' or raise 'Poll Interval' in the node's options, or spread runs out in time.`.trim(),
 			);
 		} else if (failure.status === 404 && ctx.taskId) {
 			lines.push(
-				'Check the task id: it comes from the "taskId" of a Generate Video output, and tasks are visible only to the account that created them.',
+				'Check the task ID: it is the taskId output by Text to Video or Image to Video (or received by a Hailuo Trigger), and tasks are visible only to the account that created them.',
 			);
 		} else if (failure.status >= 500) {
 			lines.push(
@@ -163,7 +163,7 @@ function advice(failure: Failure, ctx: FailureContext): string[] {
 		lines.push(`${retried} The answer was cut off or malformed; this is usually a passing gateway fault.`.trim());
 	} else if (TIMEOUT_CODES.has(failure.code)) {
 		lines.push(
-			`${retried} Raise "Request Timeout" in the node's options if the API is slow, or try again later.`.trim(),
+			`${retried} Raise 'Request Timeout' in the node's options if the API is slow, or try again later.`.trim(),
 		);
 	} else {
 		lines.push(`${retried} Check the credential's Base URL and this machine's network access.`.trim());

@@ -113,6 +113,8 @@ async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, Polle
 			task.outcome = { ...readTask(single), taskId: id };
 			task.lastPollError = undefined;
 		} catch (error) {
+			// An account-wide refusal holds for every other task too: stop, as the batch read does.
+			if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
 			const apiFailure = error as NodeApiError;
 			if (apiFailure.httpCode === '404' && !createdHere) task.problem = apiFailure;
 			else task.lastPollError = apiFailure.message;

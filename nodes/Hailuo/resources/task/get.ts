@@ -1,6 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { stopsTheRun } from '../../shared/apiErrors';
 import { mapBounded } from '../../shared/concurrency';
+import { asNodeError } from '../../shared/nodeErrors';
 import { attachVideos } from '../../shared/results';
 import { readDownload, startRun } from '../../shared/settings';
 import { readTask, simplify } from '../../shared/taskRecord';
@@ -23,7 +25,22 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 	const { settings, api, results } = await startRun(this, false);
 
 	const wanted = readTaskIdPerItem(this, results);
-	const records = await mapBounded(wanted, settings.concurrency, async ({ index, taskId }) => await api.retrieve(taskId, index));
+	// An account-wide refusal (e.g. a used-up balance) holds for every other read: send no more.
+	let refusal: NodeApiError | NodeOperationError | undefined;
+	const records = await mapBounded(
+		wanted,
+		settings.concurrency,
+		async ({ index, taskId }) => {
+			try {
+				return await api.retrieve(taskId, index);
+			} catch (error) {
+				const failure = asNodeError(this.getNode(), error);
+				if (stopsTheRun(error)) refusal ??= failure;
+				throw failure;
+			}
+		},
+		() => refusal !== undefined,
+	);
 	const outcomes: Array<{ index: number; outcome: TaskOutcome }> = [];
 	records.forEach((settled, position) => {
 		const { index, taskId } = wanted[position];
@@ -33,7 +50,8 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 			outcomes.push({ index, outcome });
 			results.set(index, settings.simplify ? simplify(outcome) : record);
 		} else {
-			results.fail(index, settled?.reason as NodeApiError, { taskId });
+			// Reads never sent after an account-wide refusal fail with that refusal.
+			results.fail(index, (settled?.reason ?? refusal) as NodeApiError, { taskId });
 		}
 	});
 	const download = readDownload(this, api.baseUrl, settings);
