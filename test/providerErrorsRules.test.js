@@ -64,7 +64,7 @@ describe('reading a task', () => {
 	test('a 404 with any other code is the task that is not found', () => {
 		const error = apiError(node, { kind: 'status', status: 404, code: 'not_found', traceId: 'tr' }, reading('t-2'));
 		expect(error.message).toBe('Task t-2 was not found (not_found)');
-		expect(error.description).toContain('Check the task id');
+		expect(error.description).toContain('Check the task ID');
 	});
 
 	test('a query never claims that nothing more was submitted', () => {
