@@ -8,6 +8,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
 process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hailuo-bench-'));
 process.env.N8N_LOG_LEVEL ??= 'silent';
@@ -38,6 +39,12 @@ async function main() {
 		return triggers.map((figure) => ({ ...figure, name: figure.name.replace('real n8n', 'real n8n, N8N_EXPRESSION_ENGINE=legacy') }));
 	});
 	await step('CPU per item', overheadPerItem);
+	// Queue mode needs PostgreSQL and Redis (test/queue/services.sh): its own script, own table, own results file.
+	if (process.env.HAILUO_BENCH_QUEUE !== 'false') {
+		console.log('queue mode vs one regular n8n (bench/queue.js; HAILUO_BENCH_QUEUE=false skips it)...');
+		const queue = spawnSync(process.execPath, [path.join(__dirname, 'queue.js')], { stdio: 'inherit' });
+		if (queue.status !== 0) process.exitCode = 1;
+	}
 	figures.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
 
 	console.log(`\nHailuo node benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine()}\n`);
