@@ -26,7 +26,7 @@ beforeAll(async () => {
 	n8n = await N8nInstance.create();
 	await n8n.setupOwner();
 	({ id: credentialId } = await n8n.createCredential({ apiToken: TOKEN, baseUrl: sim.url }));
-}, 900_000);
+}, 2_400_000); // a cold install of n8n took up to 20 min on a loaded machine
 
 afterAll(async () => {
 	await n8n?.destroy();
