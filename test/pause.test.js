@@ -170,6 +170,21 @@ describe('Completion: Pause Until Callback', () => {
 		}
 	});
 
+	test('an n8n that cannot pause a node (older than the tested 1.123 line) is refused before submitting', async () => {
+		const { ExecuteContext } = require('n8n-core');
+		const owner = [ExecuteContext.prototype, ...protoChain(ExecuteContext.prototype)].find((p) => Object.getOwnPropertyDescriptor(p, 'putExecutionToWait'));
+		const original = Object.getOwnPropertyDescriptor(owner, 'putExecutionToWait');
+		Object.defineProperty(owner, 'putExecutionToWait', { configurable: true, writable: true, value: undefined });
+		try {
+			const run = await startPaused();
+			expect(run.status).toBe('error');
+			expect(run.error.message).toBe('Pause Until Callback needs n8n 1.123 or newer');
+			expect(sim.counts.submit).toBe(0);
+		} finally {
+			Object.defineProperty(owner, 'putExecutionToWait', original);
+		}
+	});
+
 	test('a resume URL that does not lead back to n8n (a queue worker without WEBHOOK_URL) is refused before submitting', async () => {
 		// What a worker's health port answers for any other path.
 		const health = http.createServer((req, res) => {

@@ -52,8 +52,20 @@ async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean>
 	}
 }
 
-/** This execution's resume URL, checked to be reachable by the API, before anything is paid for. */
+/** The oldest n8n line the package is tested on; older ones may lack what pausing needs. */
+export const OLDEST_TESTED_N8N = '1.123';
+
+/**
+ * This execution's resume URL, checked before anything is paid for: this n8n
+ * can pause and keep the task id, and the API can reach the URL.
+ */
 export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promise<string> {
+	if (typeof ctx.putExecutionToWait !== 'function' || executionCustomData(ctx) === undefined) {
+		throw new NodeOperationError(ctx.getNode(), `Pause Until Callback needs n8n ${OLDEST_TESTED_N8N} or newer`, {
+			description:
+				"Nothing was submitted. This n8n cannot pause a node's execution and keep its task ID. Update n8n, or use Completion 'Wait for the Video (Poll)'.",
+		});
+	}
 	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
 	let host = '';
 	try {
