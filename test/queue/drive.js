@@ -1,6 +1,7 @@
 'use strict';
 /** Driving a queue-mode cluster over HTTP: workflows, executions, files, callbacks. */
 const { request } = require('undici');
+const { post } = require('../e2e/instance');
 const { generateWorkflow } = require('../e2e/workflows');
 const { waitFor } = require('../harness/wait');
 
@@ -58,17 +59,8 @@ async function settledExecutions(main, workflowId, { quietMs = 4000, timeoutMs =
 	}
 }
 
-async function postJson(url, body) {
-	const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	const text = await response.body.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.statusCode, contentType: response.headers['content-type'], text, json };
-}
+/** POSTs JSON; the answer's status, content type, text and JSON. */
+const postJson = async (url, body) => await post(url, body);
 
 /** The file the main process serves for a binary id, as the editor downloads it. */
 async function servedBytes(main, binaryId) {
