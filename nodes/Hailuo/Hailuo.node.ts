@@ -11,6 +11,7 @@ import type {
 import { taskDescription, taskHandlers } from './resources/task';
 import { videoDescription, videoHandlers } from './resources/video';
 import { resumeFromCallback } from './shared/pause';
+import { PANEL_DESCRIPTION } from './shared/constants';
 import { nothingToRegister } from './shared/webhookRegistration';
 import { TOOL_DESCRIPTION } from './shared/tool';
 
@@ -29,7 +30,7 @@ export class Hailuo implements INodeType {
 		// The operation's label, not its value (e.g. "Text to Video", not "textToVideo: video").
 		subtitle:
 			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", get: "Get Task", getMany: "Get Many Tasks", wait: "Wait for Task" }[$parameter["operation"]] }}',
-		description: 'Generate videos with Hailuo (MiniMax) through the AceData Cloud API',
+		description: PANEL_DESCRIPTION,
 		defaults: { name: 'Hailuo' },
 		usableAsTool: {
 			// What an AI Agent reads before calling the tool: how long a call takes and what comes back.

@@ -17,7 +17,7 @@ import {
 	secretMatches,
 	verifyCallback,
 } from './shared/callbacks';
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from './shared/constants';
+import { CREDENTIAL_NAME, DEFAULT_BASE_URL, PANEL_DESCRIPTION } from './shared/constants';
 import { alreadySeen, claim } from './shared/duplicates';
 import { readWebhookDownload } from './shared/settings';
 import { nothingToRegister } from './shared/webhookRegistration';
@@ -33,7 +33,9 @@ export class HailuoTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ "On " + ($parameter["events"].length === 1 ? ($parameter["events"][0] === "failed" ? "Failed" : "Succeeded") : "Finished") + " Videos" }}',
-		description: 'Starts the workflow when the Hailuo API calls back with a finished video',
+		// n8n's nodes panel shows a node and its trigger (same name plus "Trigger") as one
+		// entry, under the trigger's description: it has to speak for both.
+		description: PANEL_DESCRIPTION,
 		defaults: { name: 'Hailuo Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

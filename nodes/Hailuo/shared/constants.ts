@@ -1,4 +1,8 @@
 export const CREDENTIAL_NAME = 'hailuoApi';
+
+/** What the nodes panel says of the Hailuo node and the Hailuo Trigger, shown there as one entry. */
+export const PANEL_DESCRIPTION =
+	'Generate videos with Hailuo (MiniMax) through the AceData Cloud API, and start workflows when they are ready';
 export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 
 /** Ids per retrieve_batch call: the cap other integrations of the provider document. */
