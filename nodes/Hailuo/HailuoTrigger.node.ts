@@ -13,7 +13,7 @@ import {
 	deliver,
 	isRejection,
 	readCallback,
-	refuse,
+	refuseTriggerCall,
 	secretMatches,
 	verifyCallback,
 } from './shared/callbacks';
@@ -110,10 +110,10 @@ export class HailuoTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const secret = this.getNodeParameter('secret', '') as string;
 		if (secret !== '' && !secretMatches(secret, (this.getQueryData() as IDataObject).secret)) {
-			return refuse(this, { status: 401, message: 'Missing or wrong secret.' });
+			return refuseTriggerCall(this, { status: 401, message: 'Missing or wrong secret.' });
 		}
 		const callback = readCallback(this);
-		if (isRejection(callback)) return refuse(this, callback);
+		if (isRejection(callback)) return refuseTriggerCall(this, callback);
 		// A repeated callback costs no API read; only a verified one marks its task (below).
 		if (alreadySeen(this, callback.taskId)) return duplicate();
 
@@ -126,7 +126,7 @@ export class HailuoTrigger implements INodeType {
 			const api = await callbackApi(this);
 			baseUrl = api.baseUrl;
 			const result = await verifyCallback(api, callback);
-			if (isRejection(result)) return refuse(this, result);
+			if (isRejection(result)) return refuseTriggerCall(this, result);
 			outcome = result.outcome;
 			// What comes out is the API's own final result, never the body's claims.
 			raw = (result.record.response as IDataObject | undefined) ?? result.record;

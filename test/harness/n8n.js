@@ -196,7 +196,7 @@ class Instance {
 		additionalData.hooks = this.hooksFor(executionId, workflowData, mode);
 		const execution = new WorkflowExecute(additionalData, mode);
 		const result = await withTimeout(execution.run({ workflow, startNode: workflow.getNode(startNode) }), timeoutMs);
-		return this.keep(executionId, { workflowData, workflow }, result);
+		return this.keep(executionId, { workflowData, workflow, mode }, result);
 	}
 
 	keep(executionId, wf, result) {
@@ -226,7 +226,8 @@ class Instance {
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type);
 		const additionalData = this.additionalData(executionId, { httpRequest: req, httpResponse: res });
 		const webhookData = { webhookDescription: nodeType.description.webhooks[0], isTest: false, node: node.name, workflowId: entry.workflow.id, httpMethod: 'POST', path: '' };
-		const context = new WebhookContext(entry.workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
+		// As n8n does: the resume call runs in the mode of the execution it resumes ('manual' from the editor).
+		const context = new WebhookContext(entry.workflow, node, additionalData, entry.mode ?? 'webhook', webhookData, [], runExecutionData);
 		const response = await nodeType.webhook.call(context);
 		if (!response.workflowData) {
 			if (!response.noWebhookResponse) res.status(200).json(response.webhookResponse ?? { message: 'Workflow got started.' });

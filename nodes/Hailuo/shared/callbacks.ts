@@ -136,18 +136,25 @@ export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi> {
 	return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
 }
 
-/**
- * Answers the HTTP request directly. In production n8n then starts nothing.
- * While a user tests the trigger in the editor, the refusal also comes out as
- * an item, so a wrong secret or a forged body shows up there instead of
- * leaving the editor listening in silence.
- */
+/** Answers the HTTP request directly; n8n then starts (or resumes) nothing. */
 export function refuse(ctx: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
 	const response = ctx.getResponseObject();
 	response.status(rejection.status).json({ accepted: false, message: rejection.message });
-	if (ctx.getMode() !== 'manual') return { noWebhookResponse: true };
+	return { noWebhookResponse: true };
+}
+
+/**
+ * A trigger's refusal. While a user tests the trigger in the editor, it also
+ * comes out as an item, so a wrong secret or a forged body shows up there
+ * instead of leaving the editor listening in silence. (Never for a paused
+ * execution, which runs in 'manual' mode too when started from the editor: a
+ * forged call must not resume it.)
+ */
+export function refuseTriggerCall(ctx: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
+	const answered = refuse(ctx, rejection);
+	if (ctx.getMode() !== 'manual') return answered;
 	const item = { accepted: false, status: rejection.status, reason: rejection.message };
-	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+	return { ...answered, workflowData: [[{ json: item }]] };
 }
 
 /**
