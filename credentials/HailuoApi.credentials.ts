@@ -8,6 +8,17 @@ import type {
 
 import { ACCOUNT_CODES, ACCOUNT_PROBLEMS } from '../nodes/Hailuo/shared/accountErrors';
 
+/** Documented answers that say nothing about the token: the test cannot tell, and says why. */
+const OTHER_ANSWERS: Array<[string, string]> = [
+	['api_error', 'The Hailuo API is failing (api_error); the token could not be checked. Try again later.'],
+	['too_many_requests', 'The Hailuo API is rate limiting this account (too_many_requests); the token could not be checked. Try again in a minute.'],
+	[
+		'api_not_implemented',
+		'The Base URL answers like the AceData Cloud API but without the task reads this node needs (api_not_implemented). Check that it is https://api.acedata.cloud or a proxy that forwards /hailuo/ to it.',
+	],
+	['bad_request', 'The Hailuo API refused the test request (bad_request); the token could not be checked. Check the Base URL.'],
+];
+
 /** A task id no account can have: reading it is free and needs a valid token. */
 const NO_SUCH_TASK = '00000000-0000-0000-0000-000000000000';
 
@@ -62,7 +73,7 @@ export class HailuoApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
-			baseURL: '={{ ($credentials.baseUrl || "https://api.acedata.cloud").trim().replace(/\\/+$/, "") }}',
+			baseURL: '={{ (($credentials.baseUrl || "").trim() || "https://api.acedata.cloud").replace(/\\/+$/, "") }}',
 			url: '/hailuo/tasks',
 			headers: { accept: 'application/json', 'content-type': 'application/json' },
 			body: { action: 'retrieve_batch', ids: [NO_SUCH_TASK] },
@@ -79,14 +90,10 @@ export class HailuoApi implements ICredentialType {
 					message: `${ACCOUNT_PROBLEMS[code].headline}. ${ACCOUNT_PROBLEMS[code].nextStep}`,
 				},
 			})),
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error.code',
-					value: 'api_error',
-					message: 'The Hailuo API is failing (api_error); the token could not be checked. Try again later.',
-				},
-			},
+			...OTHER_ANSWERS.map(([value, message]) => ({
+				type: 'responseSuccessBody' as const,
+				properties: { key: 'error.code', value, message },
+			})),
 			{
 				type: 'responseSuccessBody',
 				properties: {

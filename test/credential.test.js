@@ -47,6 +47,16 @@ describe('credential test (declarative, run as n8n runs it)', () => {
 		}
 	});
 
+	test('a Base URL with spaces around it is trimmed; an empty one is the official API', async () => {
+		expect(await runCredentialTest({ apiToken: TOKEN, baseUrl: `  ${sim.url}/ ` })).toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+
+	test('a rate limit is not mistaken for a Base URL that is not the API', async () => {
+		sim.inject({ on: 'tasks', kind: 'status', status: 429, code: 'too_many_requests', times: 1 });
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: sim.url });
+		expect(result.message).toMatch(/^The Hailuo API is rate limiting this account \(too_many_requests\)/);
+	});
+
 	test('the API failing is not mistaken for a bad token', async () => {
 		sim.inject({ on: 'tasks', kind: 'status', status: 500, code: 'api_error', times: 1 });
 		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: sim.url });

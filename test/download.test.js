@@ -20,6 +20,31 @@ describe('Download Video (binary data)', () => {
 		expect(sim.counts.download).toBe(2);
 	});
 
+	test('a CDN that compresses what it may is asked for the file as it is: the video arrives whole', async () => {
+		const http = require('node:http');
+		const zlib = require('node:zlib');
+		const asked = [];
+		const cdn = http.createServer((req, res) => {
+			const bytes = sim.videoBytes(req.url.match(/\/cdn\/(.+)\.mp4$/)[1]);
+			asked.push(req.headers['accept-encoding']);
+			const body = /gzip/.test(req.headers['accept-encoding'] ?? '') ? zlib.gzipSync(bytes) : bytes;
+			const headers = { 'content-type': 'video/mp4', 'content-length': body.length };
+			if (body !== bytes) headers['content-encoding'] = 'gzip';
+			res.writeHead(200, headers);
+			res.end(body);
+		});
+		await new Promise((r) => cdn.listen(0, '127.0.0.1', r));
+		sim.set({ videoBaseUrl: `http://127.0.0.1:${cdn.address().port}` });
+		try {
+			const r = await run(textToVideo({ download: true }), [{ prompt: 'compressible' }]);
+			expect(r.status).toBe('success');
+			expect(asked).toEqual(['identity']);
+			expect(bytesOf(r.items[0].binary.data).equals(sim.videoBytes(r.json[0].taskId))).toBe(true);
+		} finally {
+			cdn.close();
+		}
+	});
+
 	test('a custom binary field name', async () => {
 		const r = await run(textToVideo({ download: true, binaryPropertyName: 'video' }), [{ prompt: 'x' }]);
 		expect(Object.keys(r.items[0].binary)).toEqual(['video']);

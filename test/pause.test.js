@@ -185,6 +185,41 @@ describe('Completion: Pause Until Callback', () => {
 		}
 	});
 
+	test("after a Form page in the same execution n8n 2.x redirects the resume URL to its form route: that still leads back to n8n", async () => {
+		const forms = http.createServer((req, res) => {
+			res.writeHead(307, { location: `/form-waiting/${req.url.split('/')[2]}` });
+			res.end();
+		});
+		await new Promise((r) => forms.listen(0, '127.0.0.1', r));
+		const realBase = n8n.baseUrl;
+		n8n.baseUrl = `http://127.0.0.1:${forms.address().port}`;
+		try {
+			sim.set({ generationMs: 60_000 });
+			const run = await startPaused();
+			expect(run.status).toBe('waiting');
+			expect(sim.counts.submit).toBe(1);
+		} finally {
+			n8n.baseUrl = realBase;
+			forms.close();
+		}
+	});
+
+	test("custom data that n8n refuses (it keeps 10 keys at most) does not stop the pause: the id is in the log", async () => {
+		const { ExecuteContext } = require('n8n-core');
+		const owner = [ExecuteContext.prototype, ...protoChain(ExecuteContext.prototype)].find((p) => Object.getOwnPropertyDescriptor(p, 'customData'));
+		const original = Object.getOwnPropertyDescriptor(owner, 'customData');
+		const full = { set: () => { throw new Error('Custom data can only have 10 keys'); } };
+		Object.defineProperty(owner, 'customData', { configurable: true, get: () => full });
+		try {
+			sim.set({ generationMs: 60_000 });
+			const run = await startPaused();
+			expect(run.status).toBe('waiting');
+			expect(sim.counts.submit).toBe(1);
+		} finally {
+			Object.defineProperty(owner, 'customData', original);
+		}
+	});
+
 	test('a resume URL that does not lead back to n8n (a queue worker without WEBHOOK_URL) is refused before submitting', async () => {
 		// What a worker's health port answers for any other path.
 		const health = http.createServer((req, res) => {

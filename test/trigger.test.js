@@ -198,6 +198,16 @@ describe('Hailuo Trigger', () => {
 		expect(answer.text).not.toContain('right');
 	});
 
+	test('a credential that cannot be used is a refusal (500), not a workflow started in error', async () => {
+		const url = activeTrigger();
+		const { body } = await finishedTask();
+		n8n.setCredentials({ apiToken: TOKEN, baseUrl: 'api.acedata.cloud' });
+		const answer = await post(url, body);
+		expect(answer.status).toBe(500);
+		expect(answer.json).toEqual({ accepted: false, message: 'The Hailuo API credential of this node cannot be used; see the n8n log.' });
+		expect(n8n.started).toHaveLength(0);
+	});
+
 	test('the API unreachable during verification: 503, nothing started', async () => {
 		const url = activeTrigger();
 		const { body } = await finishedTask();

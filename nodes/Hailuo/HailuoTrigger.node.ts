@@ -124,6 +124,7 @@ export class HailuoTrigger implements INodeType {
 		const credentialChosen = this.getNode().credentials?.[CREDENTIAL_NAME] !== undefined;
 		if (this.getNodeParameter('verify', true) === true && credentialChosen) {
 			const api = await callbackApi(this);
+			if (isRejection(api)) return refuseTriggerCall(this, api);
 			baseUrl = api.baseUrl;
 			const result = await verifyCallback(api, callback);
 			if (isRejection(result)) return refuseTriggerCall(this, result);

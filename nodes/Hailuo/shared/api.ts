@@ -228,7 +228,7 @@ export class HailuoApi {
 			this.ctx.logger.warn(
 				`Hailuo API: ${ctx.doing} failed (${describe(failure)}), retry ${attempts}/${this.settings.maxRetries} in ${Math.round(delay)} ms`,
 			);
-			await pause(this.ctx, delay, this.settings.signal);
+			await sleepOrCancel(this.ctx, delay, this.settings.signal);
 		}
 	}
 
@@ -274,7 +274,7 @@ function describe(failure: Failure): string {
  * sleep takes the signal; 1.x's ignores it, so the signal is checked again
  * after the wait.
  */
-export async function pause(ctx: ApiContext, ms: number, signal?: AbortSignal): Promise<void> {
+export async function sleepOrCancel(ctx: ApiContext, ms: number, signal?: AbortSignal): Promise<void> {
 	if (signal?.aborted) throw cancelled(ctx.getNode());
 	try {
 		await sleep(ms, signal);

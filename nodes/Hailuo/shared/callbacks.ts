@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { HailuoApi } from './api';
+import { stopsTheRun } from './apiErrors';
 import { downloadVideo, nothingToDownload } from './download';
 import type { DownloadSettings } from './download';
 import { isObject, readTask } from './taskRecord';
@@ -114,7 +115,9 @@ export async function verifyCallback(api: HailuoApi, callback: Callback): Promis
 		record = await api.retrieve(callback.taskId);
 	} catch (error) {
 		const status = (error as NodeApiError).httpCode;
-		if (status === '404') return { status: 400, message: 'Unknown task: the API has no such task for this account.' };
+		if (status === '404' && !stopsTheRun(error)) return { status: 400, message: 'Unknown task: the API has no such task for this account.' };
+		// The API documents no retries of callbacks: the refused task must at least be findable in n8n's log.
+		api.ctx.logger.warn(`Hailuo callback for task ${callback.taskId} refused (503): it could not be verified: ${(error as Error).message}`);
 		return { status: 503, message: 'The task could not be verified with the Hailuo API right now.' };
 	}
 	if (typeof record.id === 'string' && record.id !== callback.taskId) {
@@ -131,9 +134,18 @@ export async function verifyCallback(api: HailuoApi, callback: Callback): Promis
 	return { record, outcome };
 }
 
-/** The API for verifying a callback: few, short retries, since the caller waits for the answer. */
-export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi> {
-	return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
+/**
+ * The API for verifying a callback: few, short retries, since the caller waits
+ * for the answer. A credential that cannot be used is a refusal: thrown from a
+ * webhook, it would make n8n start (or resume) the workflow in error.
+ */
+export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi | Rejection> {
+	try {
+		return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
+	} catch (error) {
+		ctx.logger.warn(`Hailuo callback refused (500): the credential cannot be used: ${(error as Error).message}`);
+		return { status: 500, message: 'The Hailuo API credential of this node cannot be used; see the n8n log.' };
+	}
 }
 
 /** Answers the HTTP request directly; n8n then starts (or resumes) nothing. */

@@ -69,6 +69,9 @@ export async function downloadVideo(
 		response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
+			// A compressed answer would be unpacked on the way, while Content-Length
+			// still gives the packed size: ask for the file as it is.
+			headers: { 'accept-encoding': 'identity' },
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

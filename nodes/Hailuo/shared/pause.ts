@@ -44,8 +44,11 @@ async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean>
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// After a Form page in the same execution, n8n 2.x redirects to its form route, which never answers a running execution.
+			disableFollowRedirect: true,
 			timeout: 5000,
-		})) as { body: unknown };
+		})) as { statusCode: number; headers: Record<string, string | undefined>; body: unknown };
+		if (response.statusCode >= 300 && response.statusCode < 400) return /\/form-waiting\//.test(response.headers.location ?? '');
 		return isObject(typeof response.body === 'string' ? JSON.parse(response.body) : response.body);
 	} catch {
 		return false;
@@ -105,9 +108,14 @@ function executionCustomData(ctx: IExecuteFunctions): { set(key: string, value: 
  * (hailuoTaskId) and n8n's log.
  */
 export async function waitForCallback(ctx: IExecuteFunctions, taskId: string, timeoutMs: number) {
-	executionCustomData(ctx)?.set('hailuoTaskId', taskId);
 	const until = new Date(Date.now() + timeoutMs);
 	ctx.logger.info(`Hailuo task ${taskId} submitted; execution waits for its callback until ${until.toISOString()}`);
+	try {
+		executionCustomData(ctx)?.set('hailuoTaskId', taskId);
+	} catch (error) {
+		// n8n keeps at most 10 custom data keys and refuses more in editor runs: the log line above still has the id.
+		ctx.logger.warn(`Hailuo task ${taskId}: not kept in the execution's custom data (${(error as Error).message})`);
+	}
 	await ctx.putExecutionToWait(until);
 }
 
@@ -127,6 +135,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	if (isRejection(callback)) return refuse(ctx, callback);
 	// Resume URLs carry no signature in n8n 1.x: the task is read back from the API.
 	const api = await callbackApi(ctx);
+	if (isRejection(api)) return refuse(ctx, api);
 	const verified = await verifyCallback(api, callback);
 	if (isRejection(verified)) return refuse(ctx, verified);
 

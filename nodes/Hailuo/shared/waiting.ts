@@ -1,6 +1,6 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { pause } from './api';
+import { sleepOrCancel } from './api';
 import type { HailuoApi } from './api';
 import { stopsTheRun } from './apiErrors';
 import { BATCH_LIMIT } from './constants';
@@ -64,7 +64,7 @@ export async function pollTasks(
 		const remaining = deadline - Date.now();
 		if (!(first && settings.pollFirst)) {
 			if (remaining <= 0) break;
-			await pause(api.ctx, Math.min(settings.intervalMs, remaining), settings.signal);
+			await sleepOrCancel(api.ctx, Math.min(settings.intervalMs, remaining), settings.signal);
 		}
 		first = false;
 
