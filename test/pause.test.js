@@ -154,91 +154,61 @@ describe('Completion: Pause Until Callback', () => {
 	});
 
 	test("on n8n 1.x, whose node context has no customData, the task id still lands in the execution's custom data", async () => {
-		const { ExecuteContext } = require('n8n-core');
-		const owner = [ExecuteContext.prototype, ...protoChain(ExecuteContext.prototype)].find((p) => Object.getOwnPropertyDescriptor(p, 'customData'));
-		const original = Object.getOwnPropertyDescriptor(owner, 'customData');
-		Object.defineProperty(owner, 'customData', { configurable: true, get: () => undefined });
-		try {
+		await withNodeContext('customData', { get: () => undefined }, async () => {
 			sim.set({ generationMs: 60_000 });
 			const run = await startPaused('on 1.x', pauseParameters({}, { timeout: 60 }));
 			expect(run.status).toBe('waiting');
 			const submission = sim.log.find((e) => e.kind === 'submit');
 			const expired = await n8n.expireWait(run.executionId);
 			expect(expired.result.data.resultData.metadata).toEqual({ hailuoTaskId: submission.taskId });
-		} finally {
-			Object.defineProperty(owner, 'customData', original);
-		}
+		});
 	});
 
 	test('an n8n that cannot pause a node (older than the tested 1.123 line) is refused before submitting', async () => {
-		const { ExecuteContext } = require('n8n-core');
-		const owner = [ExecuteContext.prototype, ...protoChain(ExecuteContext.prototype)].find((p) => Object.getOwnPropertyDescriptor(p, 'putExecutionToWait'));
-		const original = Object.getOwnPropertyDescriptor(owner, 'putExecutionToWait');
-		Object.defineProperty(owner, 'putExecutionToWait', { configurable: true, writable: true, value: undefined });
-		try {
+		await withNodeContext('putExecutionToWait', { writable: true, value: undefined }, async () => {
 			const run = await startPaused();
 			expect(run.status).toBe('error');
 			expect(run.error.message).toBe('Pause Until Callback needs n8n 1.123 or newer');
 			expect(sim.counts.submit).toBe(0);
-		} finally {
-			Object.defineProperty(owner, 'putExecutionToWait', original);
-		}
+		});
 	});
 
 	test("after a Form page in the same execution n8n 2.x redirects the resume URL to its form route: that still leads back to n8n", async () => {
-		const forms = http.createServer((req, res) => {
+		const formRedirect = (req, res) => {
 			res.writeHead(307, { location: `/form-waiting/${req.url.split('/')[2]}` });
 			res.end();
-		});
-		await new Promise((r) => forms.listen(0, '127.0.0.1', r));
-		const realBase = n8n.baseUrl;
-		n8n.baseUrl = `http://127.0.0.1:${forms.address().port}`;
-		try {
+		};
+		await withResumeUrlsServedBy(formRedirect, async () => {
 			sim.set({ generationMs: 60_000 });
 			const run = await startPaused();
 			expect(run.status).toBe('waiting');
 			expect(sim.counts.submit).toBe(1);
-		} finally {
-			n8n.baseUrl = realBase;
-			forms.close();
-		}
+		});
 	});
 
 	test("custom data that n8n refuses (it keeps 10 keys at most) does not stop the pause: the id is in the log", async () => {
-		const { ExecuteContext } = require('n8n-core');
-		const owner = [ExecuteContext.prototype, ...protoChain(ExecuteContext.prototype)].find((p) => Object.getOwnPropertyDescriptor(p, 'customData'));
-		const original = Object.getOwnPropertyDescriptor(owner, 'customData');
 		const full = { set: () => { throw new Error('Custom data can only have 10 keys'); } };
-		Object.defineProperty(owner, 'customData', { configurable: true, get: () => full });
-		try {
+		await withNodeContext('customData', { get: () => full }, async () => {
 			sim.set({ generationMs: 60_000 });
 			const run = await startPaused();
 			expect(run.status).toBe('waiting');
 			expect(sim.counts.submit).toBe(1);
-		} finally {
-			Object.defineProperty(owner, 'customData', original);
-		}
+		});
 	});
 
 	test('a resume URL that does not lead back to n8n (a queue worker without WEBHOOK_URL) is refused before submitting', async () => {
 		// What a worker's health port answers for any other path.
-		const health = http.createServer((req, res) => {
+		const healthPort = (req, res) => {
 			res.writeHead(404, { 'content-type': 'text/html' });
 			res.end(`<pre>Cannot ${req.method} ${req.url}</pre>`);
-		});
-		await new Promise((r) => health.listen(0, '127.0.0.1', r));
-		const realBase = n8n.baseUrl;
-		n8n.baseUrl = `http://127.0.0.1:${health.address().port}`;
-		try {
+		};
+		await withResumeUrlsServedBy(healthPort, async () => {
 			const run = await startPaused();
 			expect(run.status).toBe('error');
 			expect(run.error.message).toBe(`n8n's resume URL (${n8n.baseUrl}) does not lead back to n8n`);
 			expect(run.error.description).toContain('set WEBHOOK_URL on every worker');
 			expect(sim.counts.submit).toBe(0);
-		} finally {
-			n8n.baseUrl = realBase;
-			health.close();
-		}
+		});
 	});
 
 	test('with the real API, a local n8n URL is refused before submitting', async () => {
@@ -250,8 +220,30 @@ describe('Completion: Pause Until Callback', () => {
 	});
 });
 
-function protoChain(start) {
-	const chain = [];
-	for (let p = Object.getPrototypeOf(start); p; p = Object.getPrototypeOf(p)) chain.push(p);
-	return chain;
+/** Runs `fn` with n8n's node execution context changed as an older n8n has it (`member` replaced on its prototype). */
+async function withNodeContext(member, descriptor, fn) {
+	const { ExecuteContext } = require('n8n-core');
+	let owner = ExecuteContext.prototype;
+	while (!Object.getOwnPropertyDescriptor(owner, member)) owner = Object.getPrototypeOf(owner);
+	const original = Object.getOwnPropertyDescriptor(owner, member);
+	Object.defineProperty(owner, member, { configurable: true, ...descriptor });
+	try {
+		await fn();
+	} finally {
+		Object.defineProperty(owner, member, original);
+	}
+}
+
+/** Runs `fn` while this n8n's resume URLs point at a server answering with `handler` (a worker's health port, a form redirect). */
+async function withResumeUrlsServedBy(handler, fn) {
+	const server = http.createServer(handler);
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	const realBase = n8n.baseUrl;
+	n8n.baseUrl = `http://127.0.0.1:${server.address().port}`;
+	try {
+		await fn();
+	} finally {
+		n8n.baseUrl = realBase;
+		server.close();
+	}
 }

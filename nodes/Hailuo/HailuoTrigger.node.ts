@@ -51,7 +51,7 @@ export class HailuoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-"Paste this node's Production URL (shown above) into the 'Callback URL' option of a Hailuo node; while you click 'Test this trigger' (or 'Listen for test event'), use the Test URL instead. With a Secret, append ?secret=YOUR_SECRET to the URL. While testing, a refused callback is shown here as an item saying why.",
+					"Paste this node's Production URL (shown above) into the 'Callback URL' option of a Hailuo node; while you click 'Test this trigger' (or 'Listen for test event'), use the Test URL instead. With a Secret, append ?secret=YOUR_SECRET to the URL. While testing, a refused callback is shown here as an item saying why.",
 				name: 'notice',
 				type: 'notice',
 				default: '',

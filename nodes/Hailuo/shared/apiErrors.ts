@@ -115,7 +115,7 @@ function headline(failure: Failure, ctx: FailureContext): string {
 	}
 }
 
-function advice(failure: Failure, ctx: FailureContext): string[] {
+function advice(failure: Failure, ctx: FailureContext, title: string): string[] {
 	const lines: string[] = [];
 	const retried =
 		ctx.attempts > 1 ? `The node tried ${ctx.attempts} times over ${seconds(ctx.waitedMs)}.` : '';
@@ -151,7 +151,7 @@ function advice(failure: Failure, ctx: FailureContext): string[] {
 			lines.push("Check the node's parameters (prompt, model, image URL) against the API's message.");
 		}
 		// The provider's own words, wherever the headline does not already quote them.
-		if (failure.apiMessage && !headline(failure, ctx).includes(failure.apiMessage)) {
+		if (failure.apiMessage && !title.includes(failure.apiMessage)) {
 			lines.push(`The API said: "${failure.apiMessage}"`);
 		}
 		if (failure.traceId) lines.push(`Trace id for AceData support: ${failure.traceId}.`);
@@ -205,16 +205,19 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
 	}
 	if (ctx.taskId) summary.task_id = ctx.taskId;
 	const httpCode = 'status' in failure ? String(failure.status) : undefined;
+	const title = headline(failure, ctx);
 	const error = new NodeApiError(node, summary, {
-		message: headline(failure, ctx),
-		description: advice(failure, ctx).join(' '),
+		message: title,
+		description: advice(failure, ctx, title).join(' '),
 		httpCode,
 		itemIndex: ctx.itemIndex,
 	});
 	// NodeApiError maps some codes to generic texts; the specific one is more useful.
-	error.message = headline(failure, ctx);
+	error.message = title;
 	if (ctx.taskId) error.context.taskId = ctx.taskId;
 	if (failure.kind === 'status' && failure.code) error.context.apiCode = failure.code;
+	// Decided here, from the failure itself, so every caller asks stopsTheRun the same question.
+	error.context.accountWide = isAccountProblem(failure);
 	return error;
 }
 
@@ -224,7 +227,5 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
  * other item would meet it too, so a run stops at once.
  */
 export function stopsTheRun(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
-	const status = error.httpCode === null || error.httpCode === undefined ? undefined : Number(error.httpCode);
-	return isAccountWide(status, error.context?.apiCode);
+	return error instanceof NodeApiError && error.context?.accountWide === true;
 }

@@ -70,14 +70,15 @@ export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promis
 		});
 	}
 	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
-	let host = '';
+	let parsed: URL;
 	try {
-		host = new URL(url).hostname;
+		parsed = new URL(url);
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), 'This n8n has no resume URL for waiting executions', {
 			description: 'Pause Until Callback needs n8n\'s webhook URL (WEBHOOK_URL) to be set.',
 		});
 	}
+	const host = parsed.hostname;
 	if (isOfficialApi(baseUrl) && isLocalHost(host)) {
 		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${host}) cannot be reached by the Hailuo API`, {
 			description:
@@ -85,7 +86,7 @@ export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promis
 		});
 	}
 	if (isLocalHost(host) && !(await reachesN8n(ctx, url))) {
-		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${new URL(url).origin}) does not lead back to n8n`, {
+		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${parsed.origin}) does not lead back to n8n`, {
 			description:
 				"Nothing was submitted. In queue mode, set WEBHOOK_URL on every worker too, to the URL of n8n's webhook processors (the same value as on the main process); a worker without it hands out its own health port. Or use Completion 'Wait for the Video (Poll)'.",
 		});
@@ -93,11 +94,15 @@ export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promis
 	return url;
 }
 
+interface CustomData {
+	set(key: string, value: string): void;
+}
+
 /** n8n 2.x gives nodes `customData`; 1.x only `$execution.customData`, which writes the same store. */
-function executionCustomData(ctx: IExecuteFunctions): { set(key: string, value: string): void } | undefined {
-	const direct = (ctx as { customData?: { set(key: string, value: string): void } }).customData;
+function executionCustomData(ctx: IExecuteFunctions): CustomData | undefined {
+	const direct = (ctx as { customData?: CustomData }).customData;
 	if (direct) return direct;
-	const execution = ctx.getWorkflowDataProxy(0).$execution as { customData?: { set(key: string, value: string): void } } | undefined;
+	const execution = ctx.getWorkflowDataProxy(0).$execution as { customData?: CustomData } | undefined;
 	return execution?.customData;
 }
 

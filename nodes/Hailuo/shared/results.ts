@@ -153,7 +153,7 @@ export async function attachVideos(
 		if (reason && settings.simplify) (results.item(index) as INodeExecutionData).json.downloadSkipped = reason;
 		return reason === undefined;
 	});
-	const files = await mapBounded(wanted, settings.concurrency, async ({ index, outcome }) =>
+	const { settled: files } = await mapBounded(wanted, settings.concurrency, async ({ index, outcome }) =>
 		await downloadVideo(ctx, outcome, download, index),
 	);
 	files.forEach((file, position) => {

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { stopsTheRun } from '../../shared/apiErrors';
 import { mapBounded } from '../../shared/concurrency';
@@ -26,20 +26,11 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 
 	const wanted = readTaskIdPerItem(this, results);
 	// An account-wide refusal (e.g. a used-up balance) holds for every other read: send no more.
-	let refusal: NodeApiError | NodeOperationError | undefined;
-	const records = await mapBounded(
+	const { settled: records } = await mapBounded(
 		wanted,
 		settings.concurrency,
-		async ({ index, taskId }) => {
-			try {
-				return await api.retrieve(taskId, index);
-			} catch (error) {
-				const failure = asNodeError(this.getNode(), error);
-				if (stopsTheRun(error)) refusal ??= failure;
-				throw failure;
-			}
-		},
-		() => refusal !== undefined,
+		async ({ index, taskId }) => await api.retrieve(taskId, index),
+		{ stopsOn: stopsTheRun },
 	);
 	const outcomes: Array<{ index: number; outcome: TaskOutcome }> = [];
 	records.forEach((settled, position) => {
@@ -50,8 +41,7 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 			outcomes.push({ index, outcome });
 			results.set(index, settings.simplify ? simplify(outcome) : record);
 		} else {
-			// Reads never sent after an account-wide refusal fail with that refusal.
-			results.fail(index, (settled?.reason ?? refusal) as NodeApiError, { taskId });
+			results.fail(index, asNodeError(this.getNode(), settled?.reason), { taskId });
 		}
 	});
 	const download = readDownload(this, api.baseUrl, settings);

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError } from '../../shared/nodeErrors';
-
 import { settleAll } from '../../shared/results';
 import { readDownload, startRun } from '../../shared/settings';
 import { pollTasks } from '../../shared/waiting';

@@ -26,12 +26,12 @@ export const otherModelOption = {
 	description: 'A model not listed here yet',
 };
 
-/** The free-text model name, shown when "Other" is picked. */
 const MODEL_EXAMPLES: Record<VideoOperation, string> = {
 	textToVideo: 'e.g. minimax-t2v',
 	imageToVideo: 'e.g. minimax-i2v',
 };
 
+/** The free-text model name, shown when "Other" is picked. */
 export function customModelField(operation: VideoOperation): INodeProperties {
 	return {
 		displayName: 'Model Name',

@@ -104,32 +104,26 @@ async function submitAll(
 	results: ItemResults,
 	settings: RunSettings,
 ) {
-	let stopError: ItemError | undefined;
-	const settled = await mapBounded(
+	const { settled, stoppedBy } = await mapBounded(
 		submissions,
 		settings.concurrency,
 		async (submission) => {
-			try {
-				const { taskId, answer } = await api.submit(submission.body, submission.index);
-				submission.taskId = taskId;
-				submission.answer = answer;
-			} catch (error) {
-				// A refused token fails every item alike; without Continue On Fail any
-				// error ends the run. Either way: submit nothing more.
-				if (!ctx.continueOnFail() || stopsTheRun(error)) {
-					stopError ??= asNodeError(ctx.getNode(), error);
-				}
-				throw asNodeError(ctx.getNode(), error);
-			}
+			const { taskId, answer } = await api.submit(submission.body, submission.index);
+			submission.taskId = taskId;
+			submission.answer = answer;
 		},
-		// A cancelled execution submits nothing more either.
-		() => stopError !== undefined || ctx.getExecutionCancelSignal()?.aborted === true,
+		{
+			// An account-wide refusal fails every item alike; without Continue On Fail
+			// any error ends the run. Either way: submit nothing more.
+			stopsOn: (error) => !ctx.continueOnFail() || stopsTheRun(error),
+			// A cancelled execution submits nothing more either.
+			stop: () => ctx.getExecutionCancelSignal()?.aborted === true,
+		},
 	);
-	if (stopError && !ctx.continueOnFail()) throw withSubmittedTasks(ctx, stopError, submissions);
+	if (stoppedBy !== undefined && !ctx.continueOnFail()) throw withSubmittedTasks(ctx, stoppedBy, submissions);
 	if (ctx.getExecutionCancelSignal()?.aborted) throw withSubmittedTasks(ctx, cancelled(ctx.getNode()), submissions);
 	settled.forEach((outcome, position) => {
-		const error = outcome === undefined ? stopError : outcome.status === 'rejected' ? outcome.reason : undefined;
-		if (error) results.fail(submissions[position].index, error as ItemError);
+		if (outcome?.status === 'rejected') results.fail(submissions[position].index, asNodeError(ctx.getNode(), outcome.reason));
 	});
 }
 
