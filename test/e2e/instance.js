@@ -175,6 +175,37 @@ class N8nInstance {
 		clearTimeout(timer);
 	}
 
+	/**
+	 * Stops n8n the hard way (SIGKILL: an out-of-memory kill, a container
+	 * removed without grace), or with `signal` as a deploy does (SIGTERM: n8n
+	 * waits N8N_GRACEFUL_SHUTDOWN_TIMEOUT for running executions, then exits).
+	 */
+	async kill(signal = 'SIGKILL') {
+		if (!this.process || this.process.exitCode !== null) return;
+		try {
+			process.kill(signal === 'SIGKILL' ? -this.process.pid : this.process.pid, signal);
+		} catch {
+			return;
+		}
+		await this.exited;
+		// The task runner and anything else n8n started go too.
+		try {
+			process.kill(-this.process.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+
+	/** n8n's Retry of an execution, as the editor's buttons send it; answers when the retried run ends. */
+	async retry(executionId, { loadWorkflow = false } = {}) {
+		return await this.rest('POST', `/rest/executions/${executionId}/retry`, { loadWorkflow });
+	}
+
+	/** What n8n has logged so far (all starts of this instance). */
+	log() {
+		return fs.readFileSync(this.logFile, 'utf8');
+	}
+
 	/** Stops n8n and removes its data folder. */
 	async destroy() {
 		await this.stop();

@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { LIMITS } from '../shared/constants';
+import { DEFAULTS, LIMITS } from '../shared/constants';
 
 /** Options shared by several operations, defined once and picked per operation. */
 const OPTION_FIELDS: Record<string, INodeProperties> = {
@@ -65,6 +65,15 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
 		default: 5,
 		description: 'How many requests to send at the same time when there are many items',
+	},
+	maxVideos: {
+		displayName: 'Max Videos per Run',
+		name: 'maxVideos',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.maxVideosPerRun.min, maxValue: LIMITS.maxVideosPerRun.max },
+		default: DEFAULTS.maxVideosPerRun,
+		description:
+			'A run that would submit more videos than this is refused before anything is paid, e.g. when an expression fans out to thousands of items',
 	},
 	requestTimeout: {
 		displayName: 'Request Timeout (Seconds)',

@@ -218,7 +218,13 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
 	if (failure.kind === 'status' && failure.code) error.context.apiCode = failure.code;
 	// Decided here, from the failure itself, so every caller asks stopsTheRun the same question.
 	error.context.accountWide = isAccountProblem(failure);
+	error.context.noTaskCreated = ctx.submission === true && ctx.certainlyNotSent === true;
 	return error;
+}
+
+/** Whether a failed submission certainly created (and billed) no task, so the item may be sent again. */
+export function createdNoTask(error: unknown): boolean {
+	return error instanceof NodeApiError && error.context?.noTaskCreated === true;
 }
 
 /**

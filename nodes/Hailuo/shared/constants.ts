@@ -17,6 +17,8 @@ export const DEFAULTS = {
 	concurrency: 5,
 	requestTimeoutSeconds: 60,
 	maxRetries: 4,
+	/** The largest nightly batch the package is built and measured for; more is more often a mis-wired expression than a plan. */
+	maxVideosPerRun: 200,
 } as const;
 
 export const LIMITS = {
@@ -25,6 +27,7 @@ export const LIMITS = {
 	concurrency: { min: 1, max: 20 },
 	requestTimeoutSeconds: { min: 1, max: 600 },
 	maxRetries: { min: 0, max: 10 },
+	maxVideosPerRun: { min: 1, max: 100_000 },
 } as const;
 
 /** Backoff between retries when the API sends no Retry-After: 1 s, 2 s, 4 s, ... capped. */

@@ -21,6 +21,8 @@ export interface RunSettings {
 	onTimeout: 'output' | 'error';
 	onTaskFailure: 'output' | 'error';
 	simplify: boolean;
+	/** Submissions one run may make (the spend guard). */
+	maxVideos: number;
 }
 
 function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
@@ -42,6 +44,7 @@ function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
 		onTimeout: value('onTimeout', 'output') === 'error' ? 'error' : 'output',
 		onTaskFailure: value('onTaskFailure', 'output') === 'error' ? 'error' : 'output',
 		simplify: ctx.getNodeParameter('simplify', 0, true) !== false,
+		maxVideos: Math.floor(check.number('Max Videos per Run', value('maxVideos', DEFAULTS.maxVideosPerRun), LIMITS.maxVideosPerRun, 'videos')),
 	};
 }
 

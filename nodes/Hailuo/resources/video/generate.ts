@@ -2,7 +2,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GenerateRequest, HailuoApi } from '../../shared/api';
-import { stopsTheRun } from '../../shared/apiErrors';
+import { createdNoTask, stopsTheRun } from '../../shared/apiErrors';
+import { SubmissionLedger } from '../../shared/ledger';
 import { mapBounded } from '../../shared/concurrency';
 import { PROMPT_MAX_LENGTH } from '../../shared/constants';
 import { settleAll } from '../../shared/results';
@@ -23,8 +24,12 @@ type Completion = 'poll' | 'submitOnly' | 'pauseUntilCallback';
 interface Submission {
 	index: number;
 	body: GenerateRequest;
+	/** The item's identity in the submission ledger. */
+	key: string;
 	taskId?: string;
 	answer?: IDataObject;
+	/** Submitted by an earlier run of this execution (a Retry), not by this one. */
+	pickedUp?: boolean;
 }
 
 /** The request for one item, checked field by field before anything is paid for. */
@@ -82,8 +87,8 @@ function withSubmittedTasks(ctx: IExecuteFunctions, thrown: unknown, submissions
 	const created = submissions.filter((s) => s.taskId);
 	if (created.length > 0) {
 		const list = created.map((s) => `item ${s.index + 1}: ${s.taskId}`).join(', ');
-		error.description = `${error.description ?? ''} Tasks already submitted in this run, not resubmitted (pick them up with Task > Wait): ${list}.`.trim();
-		error.context = { ...(error.context ?? {}), submittedTaskIds: created.map((s) => s.taskId as string) };
+		error.description = `${error.description ?? ''} Tasks already submitted for this run, not resubmitted (pick them up with Task > Wait, or Retry this execution): ${list}.`.trim();
+		error.context = { ...(error.context ?? {}), submittedTaskIds: created.flatMap((s) => (s.taskId === undefined ? [] : [s.taskId])) };
 	}
 	return error;
 }
@@ -97,20 +102,47 @@ function refuseRetryOnFail(ctx: IExecuteFunctions) {
 	});
 }
 
+/** A run that would pay for more videos than the user allows is refused before the first submission. */
+function guardSpend(ctx: IExecuteFunctions, count: number, settings: RunSettings) {
+	if (count <= settings.maxVideos) return;
+	throw new NodeOperationError(ctx.getNode(), `This run would submit ${count} videos, more than 'Max Videos per Run' (${settings.maxVideos})`, {
+		description: `Nothing was submitted. If ${count} videos are intended, raise 'Max Videos per Run' in the node's Options. Otherwise check the node before this one: an expression or a Split Out on the wrong field can turn one item into thousands.`,
+	});
+}
+
+/** An item an earlier run of this execution sent, whose task id n8n lost when it stopped: never sent again. */
+function alreadySent(ctx: IExecuteFunctions, index: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `Item ${index + 1} was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again`, {
+		itemIndex: index,
+		description:
+			'n8n stopped before it could save that run, and with it the task ID. If the API accepted the item, its task ID is in n8n\'s log, in a line "Hailuo task <id> accepted for item ' +
+			`${index + 1} (execution <id of the retried execution>…". Collect the video with Task > Wait (or Task > Get Many) and that ID. To generate the video again anyway, start a new execution instead of Retry.`,
+	});
+}
+
 async function submitAll(
 	ctx: IExecuteFunctions,
 	api: HailuoApi,
 	submissions: Submission[],
 	results: ItemResults,
 	settings: RunSettings,
+	ledger: SubmissionLedger,
 ) {
 	const { settled, stoppedBy } = await mapBounded(
 		submissions,
 		settings.concurrency,
 		async (submission) => {
-			const { taskId, answer } = await api.submit(submission.body, submission.index);
-			submission.taskId = taskId;
-			submission.answer = answer;
+			await ledger.beforeSend(submission.key);
+			try {
+				const { taskId, answer } = await api.submit(submission.body, submission.index);
+				submission.taskId = taskId;
+				submission.answer = answer;
+				ledger.accepted(submission.key, submission.index, taskId);
+			} catch (error) {
+				if (createdNoTask(error)) await ledger.notCreated(submission.key);
+				else ledger.uncertain(submission.index);
+				throw error;
+			}
 		},
 		{
 			// An account-wide refusal fails every item alike; without Continue On Fail
@@ -127,40 +159,75 @@ async function submitAll(
 	});
 }
 
+/**
+ * Sorts the items of a Retry by what the run it repeats did with them: tasks
+ * it created are picked up, items it sent without keeping the answer are
+ * refused, the rest are sent. Any other run sends everything.
+ */
+async function sortByEarlierRuns(ledger: SubmissionLedger, submissions: Submission[]) {
+	const earlier = await ledger.earlier(submissions.map((s) => s.key));
+	const toSend: Submission[] = [];
+	const refused: Submission[] = [];
+	submissions.forEach((submission, position) => {
+		const found = earlier[position];
+		if (found.kind === 'task') {
+			submission.taskId = found.taskId;
+			submission.pickedUp = true;
+			ledger.pickUp(submission.key, found.taskId);
+		} else if (found.kind === 'sent') {
+			refused.push(submission);
+		} else {
+			toSend.push(submission);
+		}
+	});
+	return { toSend, refused };
+}
+
 export async function generate(
 	this: IExecuteFunctions,
 	operation: VideoOperation,
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	refuseRetryOnFail(this);
-	const completion = this.getNodeParameter('completion', 0, 'poll') as Completion;
-	const { settings, api, results, signal } = await startRun(this, completion === 'poll');
-	const pause = completion === 'pauseUntilCallback';
+	const chosen = this.getNodeParameter('completion', 0, 'poll') as Completion;
+	const { settings, api, results, signal } = await startRun(this, chosen === 'poll');
+	const pause = chosen === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
 	const callbackToResume = pause ? await resumeUrl(this, api.baseUrl) : undefined;
-	const download = completion === 'poll' ? readDownload(this, api.baseUrl, settings) : undefined;
 
 	// Every item is checked before the first paid request.
 	const submissions: Submission[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
-			submissions.push({ index, body: buildRequest(this, index, operation, api.baseUrl, callbackToResume) });
+			const body = buildRequest(this, index, operation, api.baseUrl, callbackToResume);
+			submissions.push({ index, body, key: SubmissionLedger.key(index, body) });
 		} catch (error) {
-			results.fail(index, error as NodeOperationError);
+			results.fail(index, asNodeError(this.getNode(), error));
 		}
 	}
 
-	await submitAll(this, api, submissions, results, settings);
-	const submitted = submissions.filter((s) => s.taskId !== undefined);
+	const ledger = SubmissionLedger.open(this);
+	const { toSend, refused } = await sortByEarlierRuns(ledger, submissions);
+	guardSpend(this, toSend.length, settings);
+	await submitAll(this, api, toSend, results, settings, ledger);
+	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
+	try {
+		for (const s of refused) results.fail(s.index, alreadySent(this, s.index));
+	} catch (error) {
+		throw withSubmittedTasks(this, error, submissions);
+	}
+	const withTask = submissions.filter((s): s is Submission & { taskId: string } => s.taskId !== undefined);
 
+	// A task picked up from an earlier run was submitted with that run's resume URL: its callback cannot resume this one, so it is polled.
+	const completion: Completion = pause && withTask.some((s) => s.pickedUp) ? 'poll' : chosen;
 	if (completion !== 'poll') {
-		for (const s of submitted) {
-			const json = settings.simplify
-				? simplify({ ...unknownTask(s.taskId as string), model: s.body.model, prompt: s.body.prompt })
-				: (s.answer as IDataObject);
+		for (const s of withTask) {
+			const json = settings.simplify || s.answer === undefined
+				? simplify({ ...unknownTask(s.taskId), model: s.body.model, prompt: s.body.prompt })
+				: s.answer;
 			results.set(s.index, json);
 		}
-		if (pause && submitted.length === 1) await waitForCallback(this, submitted[0].taskId as string, settings.timeoutMs);
+		if (pause && withTask.length === 1) await waitForCallback(this, withTask[0].taskId, settings.timeoutMs);
 		return results.toArray();
 	}
 
@@ -168,11 +235,18 @@ export async function generate(
 	try {
 		const polled = await pollTasks(
 			api,
-			submitted.map((s) => s.taskId as string),
-			{ intervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs, pollFirst: false, createdHere: true, signal },
+			withTask.map((s) => s.taskId),
+			{
+				intervalMs: settings.pollIntervalMs,
+				timeoutMs: settings.timeoutMs,
+				// Tasks of an earlier run may have finished meanwhile.
+				pollFirst: withTask.some((s) => s.pickedUp),
+				createdHere: true,
+				signal,
+			},
 		);
-		const entries = submitted.map((s) => ({ index: s.index, taskId: s.taskId as string }));
-		await settleAll(this, results, entries, polled, settings, download);
+		const entries = withTask.map((s) => ({ index: s.index, taskId: s.taskId }));
+		await settleAll(this, results, entries, polled, settings, readDownload(this, api.baseUrl, settings));
 	} catch (error) {
 		throw withSubmittedTasks(this, error, submissions);
 	}

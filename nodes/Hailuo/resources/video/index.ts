@@ -77,6 +77,7 @@ export const videoDescription: INodeProperties[] = [
 		...options(['pollInterval', 'onTimeout', 'onTaskFailure'], { '/completion': ['poll'] }),
 		option('timeout', { '/completion': ['poll', 'pauseUntilCallback'] }),
 		option('concurrency', { '/completion': ['poll', 'submitOnly'] }),
+		option('maxVideos', { '/completion': ['poll', 'submitOnly'] }),
 		...options(REQUEST_OPTIONS),
 	]),
 ];

@@ -1,0 +1,201 @@
+import { createHash } from 'crypto';
+import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
+
+import type { GenerateRequest } from './api';
+import { isObject } from './taskRecord';
+
+/**
+ * The submission ledger: every paid submission is kept where the user and a
+ * later Retry of the same execution can find it, so that n8n stopping mid-run
+ * (a deploy, an out-of-memory kill) neither loses a task id nor pays twice.
+ *
+ * n8n gives a node no store that is both written during a run and readable
+ * back by it (docs/crash-recovery.md has the evidence):
+ * - n8n's log: written at once; for people to read.
+ * - The node's execution context (getContext('node')): saved with the
+ *   execution when it ends, fails or is cancelled, and carried into its Retry;
+ *   lost when n8n is killed mid-run.
+ * - n8n's deduplication store (checkProcessedAndRecord): written to the
+ *   database at once and survives a kill, but keeps hashes only: it can say
+ *   "this item was sent", not which task it became.
+ * Custom data, static data and saved progress are written only when a node
+ * ends; data tables are open to n8n's own Data table nodes only.
+ */
+
+/** What a Retry knows of an item that an earlier run of its execution handled. */
+export type EarlierSubmission =
+	| { kind: 'task'; taskId: string }
+	/** Sent, but its answer was lost (n8n stopped, or no answer came): a task may exist. */
+	| { kind: 'sent' }
+	| { kind: 'none' };
+
+/** One item's entry in the node's execution context; no taskId: sent, answer not (yet) known. */
+interface Entry {
+	taskId?: string;
+	execution: string;
+}
+
+const CONTEXT_KEY = 'hailuoSubmissions';
+/** n8n trims the oldest markers past this count (two or three per item sent). */
+const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 30_000 };
+/** Markers under this name are found by any Retry, also where n8n does not say which execution it repeats. */
+const ANY_EXECUTION = '*';
+
+function readEntry(value: unknown): EarlierSubmission {
+	if (!isObject(value)) return { kind: 'none' };
+	return typeof value.taskId === 'string' && value.taskId !== '' ? { kind: 'task', taskId: value.taskId } : { kind: 'sent' };
+}
+
+/** "Item `key` was sent by execution `execution`, or by a run it repeats." */
+function marker(execution: string, key: string): string {
+	return `hailuo-sent:${execution}:${key}`;
+}
+
+/**
+ * The execution a Retry repeats. n8n 2.x keeps it on the run's lifecycle hooks
+ * and gives nodes no public way to read it; n8n 1.x keeps it nowhere a node can
+ * reach. Without it, a Retry goes by markers of any earlier execution.
+ */
+function retriedExecution(ctx: IExecuteFunctions): string | undefined {
+	if (!('additionalData' in ctx) || !isObject(ctx.additionalData)) return undefined;
+	const hooks: unknown = ctx.additionalData.hooks;
+	return isObject(hooks) && typeof hooks.retryOf === 'string' && hooks.retryOf !== '' ? hooks.retryOf : undefined;
+}
+
+export class SubmissionLedger {
+	/** Markers this run wrote (they were not there yet): taken back when the submission certainly created nothing. */
+	private readonly written = new Map<string, string[]>();
+
+	private markersWork = true;
+
+	/** Store calls one at a time: n8n reads and rewrites one row per node, without a lock. */
+	private writes: Promise<unknown> = Promise.resolve();
+
+	private readonly execution: string;
+
+	/** The execution this Retry repeats, where n8n says; undefined otherwise (and outside a Retry). */
+	private readonly retried: string | undefined;
+
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly entries: Record<string, Entry | undefined>,
+		/** A Retry that carries the node's context from the run it repeats: the context is the whole truth. */
+		private readonly carried: boolean,
+	) {
+		this.execution = ctx.getExecutionId();
+		this.retried = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
+	}
+
+	static open(ctx: IExecuteFunctions): SubmissionLedger {
+		const context = ctx.getContext('node');
+		const existing: unknown = context[CONTEXT_KEY];
+		const entries: Record<string, Entry | undefined> = {};
+		if (isObject(existing)) {
+			for (const [key, value] of Object.entries(existing)) {
+				if (isObject(value) && typeof value.execution === 'string') {
+					entries[key] = { execution: value.execution, taskId: typeof value.taskId === 'string' ? value.taskId : undefined };
+				}
+			}
+		}
+		context[CONTEXT_KEY] = entries;
+		return new SubmissionLedger(ctx, entries, isObject(existing) && ctx.getMode() === 'retry');
+	}
+
+	/** An item's identity across runs of an execution: its position and what it asks for (not where the answer goes). */
+	static key(index: number, body: GenerateRequest): string {
+		const asked = JSON.stringify([index, body.model, body.prompt, body.first_image_url ?? null]);
+		return createHash('sha256').update(asked).digest('hex').slice(0, 32);
+	}
+
+	/**
+	 * What earlier runs of this execution did with these items; only a Retry
+	 * has earlier runs. What it learns is marked again under its own execution,
+	 * so that a Retry of this Retry knows it too.
+	 */
+	async earlier(keys: string[]): Promise<EarlierSubmission[]> {
+		if (this.ctx.getMode() !== 'retry' || keys.length === 0) return keys.map(() => ({ kind: 'none' }));
+		// n8n saved the run this one repeats: its context says what it did. Else n8n
+		// stopped before it could save anything, and only the markers tell what was sent.
+		const found = this.carried ? keys.map((key) => readEntry(this.entries[key])) : await this.fromMarkers(keys);
+		const known = keys.filter((_, position) => found[position].kind !== 'none');
+		if (known.length > 0) await this.mark(known.flatMap((key) => [marker(this.execution, key)]));
+		return found;
+	}
+
+	/** Remembers a task picked up from an earlier run, for the context this run leaves. */
+	pickUp(key: string, taskId: string) {
+		this.entries[key] = { taskId, execution: this.execution };
+	}
+
+	/** Right before an item is sent: from here on no Retry sends it again, unless it certainly created nothing. */
+	async beforeSend(key: string) {
+		this.entries[key] = { execution: this.execution };
+		const values = [marker(this.execution, key), marker(ANY_EXECUTION, key)];
+		if (this.retried !== undefined) values.push(marker(this.retried, key));
+		const created = await this.mark(values);
+		if (created.length > 0) this.written.set(key, created);
+	}
+
+	accepted(key: string, index: number, taskId: string) {
+		this.entries[key] = { taskId, execution: this.execution };
+		const workflow = this.ctx.getWorkflow();
+		// n8n's log is the one place written at once that people can read after a kill.
+		this.ctx.logger.info(
+			`Hailuo task ${taskId} accepted for item ${index + 1} (execution ${this.execution}, workflow "${workflow.name ?? ''}" ${workflow.id}, node "${this.ctx.getNode().name}")`,
+		);
+	}
+
+	/** The submission certainly created no task: the item may be sent again. */
+	async notCreated(key: string) {
+		this.entries[key] = undefined;
+		const created = this.written.get(key);
+		this.written.delete(key);
+		if (created) await this.store(async () => await this.ctx.helpers.removeProcessed(created, 'node', MARKERS));
+	}
+
+	/** The submission got no usable answer after it may have reached the API: a Retry must not send it again. */
+	uncertain(index: number) {
+		this.ctx.logger.warn(
+			`Hailuo: item ${index + 1} of execution ${this.execution} got no usable answer to its submission; a task may exist, so a Retry will not send it again`,
+		);
+	}
+
+	private async fromMarkers(keys: string[]): Promise<EarlierSubmission[]> {
+		const scope = this.retried ?? ANY_EXECUTION;
+		const asked = keys.map((key) => marker(scope, key));
+		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked, 'node', MARKERS));
+		if (!answer) return keys.map(() => ({ kind: 'none' }));
+		// Asking records what was not there: take that back at once.
+		if (answer.new.length > 0) await this.store(async () => await this.ctx.helpers.removeProcessed(answer.new, 'node', MARKERS));
+		const sent = new Set(answer.processed.map(String));
+		return asked.map((value) => (sent.has(value) ? { kind: 'sent' } : { kind: 'none' }));
+	}
+
+	/** Records markers; returns those that were not there before. */
+	private async mark(values: string[]): Promise<string[]> {
+		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(values, 'node', MARKERS));
+		return (answer?.new ?? []).map(String);
+	}
+
+	/**
+	 * One call to n8n's deduplication store, after the ones before it. When the
+	 * store is not there (an unsaved workflow, an n8n without it), the run goes
+	 * on, said once in the log: the log line and the context still keep the ids.
+	 */
+	private async store<T>(call: () => Promise<T>): Promise<T | undefined> {
+		if (!this.markersWork) return undefined;
+		const result = this.writes.then(call);
+		this.writes = result.catch(() => undefined);
+		try {
+			return await result;
+		} catch (error) {
+			if (this.markersWork) {
+				this.markersWork = false;
+				this.ctx.logger.warn(
+					`Hailuo: n8n's deduplication store could not be used (${error instanceof Error ? error.message : String(error)}); a Retry after n8n stops mid-run will not know which items were sent. Save the workflow to use it.`,
+				);
+			}
+			return undefined;
+		}
+	}
+}

@@ -1,0 +1,324 @@
+/**
+ * n8n stopping mid-run, in a real n8n: killed (SIGKILL) or stopped (SIGTERM)
+ * at each moment of a Hailuo run, started again, then n8n's own Retry of the
+ * execution. The simulator's task log is the judge: every paid task is
+ * findable afterwards, and no Retry pays twice for an item.
+ *
+ * "[lines]" scenarios run on every n8n of the matrix (the retry guard differs:
+ * n8n 2.x says which execution a Retry repeats, 1.x does not).
+ */
+const { createSimulator } = require('../simulator/simulator');
+const { N8nInstance, post } = require('./instance');
+const { node, chain } = require('./workflows');
+const { waitFor } = require('../harness/wait');
+
+const TOKEN = 'sk-e2e-crash-token-51c2';
+const sim = createSimulator({ token: TOKEN, generationMs: 2000, videoSize: 256 * 1024 });
+let n8n;
+let credentialId;
+
+const SUBSET = process.env.HAILUO_E2E_SUBSET;
+const linesTest = (name, fn, timeout) => test(`[lines] ${name}`, fn, timeout);
+const fullTest = SUBSET === 'lines' ? test.skip : test;
+
+beforeAll(async () => {
+	await sim.start();
+	// A short grace period, so that the SIGTERM scenarios end within a test's time.
+	n8n = await N8nInstance.create({ env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '8' } });
+	await n8n.setupOwner();
+	({ id: credentialId } = await n8n.createCredential({ apiToken: TOKEN, baseUrl: sim.url }));
+}, 2_400_000);
+
+afterAll(async () => {
+	await n8n?.destroy();
+	await sim.stop();
+});
+
+beforeEach(() => {
+	sim.resetCounts();
+	sim.set({ generationMs: 2000, submitLatencyMs: 0, downloadDelayMs: 0 });
+});
+
+/** Tasks the API created (and billed) since the test began, whether or not n8n heard the answer. */
+const createdTasks = () => sim.log.filter((e) => e.kind === 'submit');
+
+let paths = 0;
+/** Start (webhook) -> Prompts -> Hailuo; `start(prompts)` runs it; `settings` go on the Hailuo node (e.g. onError). */
+async function generator(parameters, settings = {}) {
+	const path = `crash-${++paths}`;
+	const nodes = [
+		node('Start', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: `crash-hook-${paths}` }),
+		node('Prompts', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.prompts', options: { destinationFieldName: 'prompt' } }),
+		node('Hailuo', 'n8n-nodes-hailuo.hailuo', { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', ...parameters }, {
+			credentials: { hailuoApi: { id: credentialId, name: 'Hailuo API' } },
+			...settings,
+		}),
+	];
+	const id = await n8n.createWorkflow({ name: `Hailuo crash ${path}`, nodes, connections: chain(['Start', 'Prompts', 'Hailuo']) });
+	await n8n.activate(id, [path]);
+	return {
+		id,
+		start: async (prompts) => {
+			const answer = await n8n.post(`/webhook/${path}`, { prompts });
+			expect(answer.status).toBe(200);
+		},
+	};
+}
+
+async function onlyExecution(workflowId, predicate, what, timeoutMs = 60_000) {
+	let found;
+	await waitFor(async () => {
+		found = (await n8n.executions(workflowId)).find(predicate);
+		return found !== undefined;
+	}, timeoutMs, what);
+	return found;
+}
+
+async function runningExecution(workflowId) {
+	let running;
+	await waitFor(async () => {
+		[running] = await n8n.executions(workflowId, { status: 'running', includeData: false });
+		return running !== undefined;
+	}, 30_000, 'a running execution');
+	return running;
+}
+
+/** The lines n8n logged for accepted Hailuo tasks of one execution: task id per item number. */
+function acceptedInLog(executionId) {
+	const found = {};
+	for (const match of n8n.log().matchAll(/Hailuo task (\S+) accepted for item (\d+) \(execution (\S+),/g)) {
+		if (match[3] === executionId) found[Number(match[2])] = match[1];
+	}
+	return found;
+}
+
+/** Retries an execution and returns the retried run, once it has ended. */
+async function retry(executionId, options) {
+	await n8n.retry(executionId, options).catch(() => undefined);
+	const original = await n8n.execution(executionId);
+	const retried = await onlyExecution(original.workflowId, (e) => e.retryOf === executionId && e.stoppedAt, `the retry of ${executionId}`, 120_000);
+	return await n8n.execution(retried.id);
+}
+
+const hailuoRun = (execution) => execution.data.resultData.runData.Hailuo?.at(-1);
+const hailuoItems = (execution) => hailuoRun(execution)?.data?.main?.[0] ?? [];
+
+describe('n8n stops mid-run', () => {
+	linesTest('SIGKILL while polling 3 tasks: the 3 ids are in the log; Retry (original and current workflow) creates no task', async () => {
+		sim.set({ generationMs: 120_000 });
+		const wf = await generator({ options: { pollInterval: 1, timeout: 600 } });
+		await wf.start(['kill fox 1', 'kill fox 2', 'kill fox 3']);
+		const running = await runningExecution(wf.id);
+		await waitFor(() => Object.keys(acceptedInLog(running.id)).length === 3, 30_000, 'three accepted tasks in the log');
+		await n8n.kill('SIGKILL');
+		await n8n.start();
+
+		const crashed = await n8n.execution(running.id);
+		expect(crashed.status).toBe('crashed');
+		const paid = createdTasks().map((e) => e.taskId);
+		expect(paid).toHaveLength(3);
+		const logged = acceptedInLog(running.id);
+		expect(Object.values(logged).sort()).toEqual([...paid].sort());
+		expect(Object.keys(logged).sort()).toEqual(['1', '2', '3']);
+
+		for (const loadWorkflow of [false, true]) {
+			const retried = await retry(running.id, { loadWorkflow });
+			expect(createdTasks()).toHaveLength(3);
+			expect(retried.status).toBe('error');
+			const error = hailuoRun(retried).error;
+			expect(error.message).toBe('Item 1 was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again');
+			expect(error.description).toContain("n8n's log");
+			expect(error.description).toContain('Task > Wait');
+		}
+
+		// Tomorrow's run of the same prompts is a new execution, not a retry: it submits.
+		sim.set({ generationMs: 1000 });
+		await wf.start(['kill fox 1', 'kill fox 2', 'kill fox 3']);
+		const again = await onlyExecution(wf.id, (e) => e.mode !== 'retry' && e.id !== running.id && e.status === 'success', 'the next run');
+		expect(hailuoItems(await n8n.execution(again.id)).map((i) => i.json.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		expect(createdTasks()).toHaveLength(6);
+	}, 300_000);
+
+	linesTest('SIGKILL mid-submission of 10 items (some accepted, some in flight, some unsent): Retry sends only the unsent; 10 tasks in all', async () => {
+		sim.set({ generationMs: 3000, submitLatencyMs: 1500 });
+		const wf = await generator({ options: { pollInterval: 1, timeout: 120, concurrency: 2 } }, { onError: 'continueRegularOutput' });
+		const prompts = Array.from({ length: 10 }, (_, i) => `batch fox ${i + 1}`);
+		await wf.start(prompts);
+		const running = await runningExecution(wf.id);
+		// Two answered, the next two on their way: killed before their answers arrive.
+		await waitFor(() => Object.keys(acceptedInLog(running.id)).length >= 2 && sim.counts.submit >= 4, 30_000, 'two accepted, two in flight');
+		await n8n.kill('SIGKILL');
+		const inFlight = sim.counts.submit;
+		await waitFor(() => createdTasks().length === inFlight, 10_000, 'the in-flight submissions to be created');
+		await n8n.start();
+		expect(inFlight).toBeLessThan(10);
+		const accepted = acceptedInLog(running.id);
+		expect(Object.keys(accepted).length).toBeGreaterThanOrEqual(2);
+
+		sim.set({ submitLatencyMs: 0, generationMs: 1000 });
+		const retried = await retry(running.id);
+		expect(createdTasks()).toHaveLength(10);
+		expect(retried.status).toBe('success');
+		const items = hailuoItems(retried);
+		expect(items).toHaveLength(10);
+		items.forEach((item, index) => {
+			if (index < inFlight) expect(item.json.error).toBe(`Item ${index + 1} was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again`);
+			else expect(item.json).toMatchObject({ prompt: prompts[index], state: 'succeeded' });
+		});
+		// The ones sent by the Retry are in the log under its own execution.
+		expect(Object.keys(acceptedInLog(retried.id)).map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 - inFlight }, (_, i) => inFlight + i + 1));
+	}, 240_000);
+
+	linesTest('a run refused at its first submission (balance used up), then Retry: every item is submitted', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', times: 1 });
+		const wf = await generator({ options: { pollInterval: 1, timeout: 60, concurrency: 1 } });
+		await wf.start(['poor fox 1', 'poor fox 2', 'poor fox 3']);
+		const failed = await onlyExecution(wf.id, (e) => e.status === 'error', 'the failed execution');
+		expect(createdTasks()).toHaveLength(0);
+		const retried = await retry(failed.id);
+		expect(retried.status).toBe('success');
+		expect(hailuoItems(retried).map((i) => i.json.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		expect(createdTasks()).toHaveLength(3);
+	}, 120_000);
+
+	linesTest('a run stopped at item 3 of 10 (balance used up), then Retry: items 1-2 picked up, 3-10 submitted, 10 videos out', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', times: 1, skip: 2 });
+		const wf = await generator({ options: { pollInterval: 1, timeout: 60, concurrency: 1 } });
+		const prompts = Array.from({ length: 10 }, (_, i) => `stopped fox ${i + 1}`);
+		await wf.start(prompts);
+		const failed = await onlyExecution(wf.id, (e) => e.status === 'error', 'the failed execution');
+		const firstTwo = createdTasks().map((e) => e.taskId);
+		expect(firstTwo).toHaveLength(2);
+		const retried = await retry(failed.id);
+		expect(retried.status).toBe('success');
+		const items = hailuoItems(retried);
+		expect(items.map((i) => i.json.state)).toEqual(prompts.map(() => 'succeeded'));
+		expect(items.map((i) => i.json.prompt)).toEqual(prompts);
+		expect(items.slice(0, 2).map((i) => i.json.taskId)).toEqual(firstTwo);
+		expect(createdTasks()).toHaveLength(10);
+		expect(createdTasks().slice(2).map((e) => e.body.prompt)).toEqual(prompts.slice(2));
+	}, 120_000);
+
+	fullTest('SIGKILL during Task > Wait: nothing to pay; Retry waits again and delivers the videos', async () => {
+		sim.set({ generationMs: 20_000 });
+		const ids = [];
+		for (const prompt of ['waited fox 1', 'waited fox 2']) {
+			const answer = await post(`${sim.url}/hailuo/videos`, { action: 'generate', prompt, async: true }, { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` });
+			ids.push(answer.json.task_id);
+		}
+		const path = `crash-wait-${++paths}`;
+		const nodes = [
+			node('Start', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: `crash-hook-${path}` }),
+			node('Tasks', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.ids', options: { destinationFieldName: 'taskId' } }),
+			node('Hailuo', 'n8n-nodes-hailuo.hailuo', { resource: 'task', operation: 'wait', taskId: '={{ $json.taskId }}', options: { pollInterval: 1, timeout: 120 } }, {
+				credentials: { hailuoApi: { id: credentialId, name: 'Hailuo API' } },
+			}),
+		];
+		const id = await n8n.createWorkflow({ name: 'Hailuo crash wait', nodes, connections: chain(['Start', 'Tasks', 'Hailuo']) });
+		await n8n.activate(id, [path]);
+		await n8n.post(`/webhook/${path}`, { ids });
+		const running = await runningExecution(id);
+		await waitFor(() => sim.counts.retrieveBatch >= 1, 20_000, 'the first status round');
+		await n8n.kill('SIGKILL');
+		await n8n.start();
+		expect((await n8n.execution(running.id)).status).toBe('crashed');
+		const retried = await retry(running.id);
+		expect(retried.status).toBe('success');
+		expect(hailuoItems(retried).map((i) => [i.json.taskId, i.json.state])).toEqual(ids.map((taskId) => [taskId, 'succeeded']));
+		expect(createdTasks()).toHaveLength(2);
+	}, 180_000);
+
+	fullTest('SIGKILL during the download: the task id is in the log; Retry pays nothing', async () => {
+		sim.set({ generationMs: 500, downloadDelayMs: 60_000 });
+		const wf = await generator({ download: true, options: { pollInterval: 0.5, timeout: 60 } });
+		await wf.start(['downloaded fox']);
+		const running = await runningExecution(wf.id);
+		await waitFor(() => sim.counts.download >= 1, 30_000, 'the download to start');
+		await n8n.kill('SIGKILL');
+		await n8n.start();
+		const [taskId] = createdTasks().map((e) => e.taskId);
+		expect(acceptedInLog(running.id)).toEqual({ 1: taskId });
+		sim.set({ downloadDelayMs: 0 });
+		const retried = await retry(running.id);
+		expect(hailuoRun(retried).error.message).toContain('Item 1 was already sent');
+		expect(createdTasks()).toHaveLength(1);
+	}, 180_000);
+
+	fullTest('SIGTERM (a deploy): n8n lets the run finish within its grace period; past it, the run is lost as on SIGKILL and Retry pays nothing', async () => {
+		// Videos ready within N8N_GRACEFUL_SHUTDOWN_TIMEOUT (8 s here): the execution ends normally.
+		sim.set({ generationMs: 3000 });
+		const quick = await generator({ options: { pollInterval: 0.5, timeout: 60 } });
+		await quick.start(['graceful fox 1', 'graceful fox 2']);
+		const first = await runningExecution(quick.id);
+		await waitFor(() => Object.keys(acceptedInLog(first.id)).length === 2, 20_000, 'two accepted tasks');
+		await n8n.kill('SIGTERM');
+		await n8n.start();
+		const finished = await n8n.execution(first.id);
+		expect(finished.status).toBe('success');
+		expect(hailuoItems(finished).map((i) => i.json.state)).toEqual(['succeeded', 'succeeded']);
+
+		// Videos that take longer than the grace period: n8n exits with the run unfinished.
+		sim.set({ generationMs: 120_000 });
+		const slow = await generator({ options: { pollInterval: 1, timeout: 600 } });
+		await slow.start(['slow fox 1', 'slow fox 2']);
+		const second = await runningExecution(slow.id);
+		await waitFor(() => Object.keys(acceptedInLog(second.id)).length === 2, 20_000, 'two accepted tasks');
+		await n8n.kill('SIGTERM');
+		await n8n.start();
+		expect((await n8n.execution(second.id)).status).toBe('crashed');
+		expect(Object.keys(acceptedInLog(second.id))).toHaveLength(2);
+		const retried = await retry(second.id);
+		expect(hailuoRun(retried).error.message).toContain('already sent');
+		expect(createdTasks()).toHaveLength(4);
+	}, 240_000);
+
+	fullTest('SIGKILL right after submitting, Return the Task ID at Once: the ids are in the output or the log, and Retry pays nothing', async () => {
+		sim.set({ generationMs: 60_000 });
+		const wf = await generator({ completion: 'submitOnly' });
+		await wf.start(['quick fox 1', 'quick fox 2', 'quick fox 3']);
+		await waitFor(() => createdTasks().length === 3, 20_000, 'three submissions');
+		await n8n.kill('SIGKILL');
+		await n8n.start();
+		const paid = createdTasks().map((e) => e.taskId).sort();
+		const [execution] = await n8n.executions(wf.id);
+		expect(Object.values(acceptedInLog(execution.id)).sort()).toEqual(paid);
+		if (execution.status === 'success') {
+			expect(hailuoItems(await n8n.execution(execution.id)).map((i) => i.json.taskId).sort()).toEqual(paid);
+		} else {
+			expect(execution.status).toBe('crashed');
+			const retried = await retry(execution.id);
+			expect(hailuoRun(retried).error.message).toContain('already sent');
+		}
+		expect(createdTasks()).toHaveLength(3);
+	}, 180_000);
+
+	fullTest('SIGKILL right after submitting, Pause Until Callback: the execution waits and resumes after the restart (or, if n8n had not saved it yet, Retry pays nothing)', async () => {
+		sim.set({ generationMs: 300_000 });
+		const wf = await generator({ completion: 'pauseUntilCallback', options: { timeout: 600 } });
+		await wf.start(['paused fox']);
+		await waitFor(() => createdTasks().length === 1, 20_000, 'the submission');
+		await n8n.kill('SIGKILL');
+		await n8n.start();
+		const [{ taskId }] = createdTasks();
+		const [execution] = await n8n.executions(wf.id);
+		expect(acceptedInLog(execution.id)).toEqual({ 1: taskId });
+		if (execution.status === 'waiting') {
+			sim.finishNow(taskId);
+			await waitFor(async () => (await n8n.execution(execution.id)).status === 'success', 30_000, 'the resumed execution');
+			expect(hailuoItems(await n8n.execution(execution.id))[0].json).toMatchObject({ taskId, state: 'succeeded' });
+		} else {
+			expect(execution.status).toBe('crashed');
+			const retried = await retry(execution.id);
+			expect(hailuoRun(retried).error.message).toContain('already sent');
+		}
+		expect(createdTasks()).toHaveLength(1);
+	}, 180_000);
+
+	fullTest("Max Videos per Run: a run that would submit more is refused before anything is paid", async () => {
+		const wf = await generator({ options: { maxVideos: 3 } });
+		await wf.start(['one', 'two', 'three', 'four', 'five']);
+		const failed = await onlyExecution(wf.id, (e) => e.status === 'error', 'the refused execution');
+		expect(hailuoRun(await n8n.execution(failed.id)).error.message).toBe("This run would submit 5 videos, more than 'Max Videos per Run' (3)");
+		expect(sim.counts.submit).toBe(0);
+	});
+});
