@@ -185,18 +185,42 @@ class Instance {
 		return { workflowData, workflow: new Workflow({ ...workflowData, nodeTypes: this.nodeTypes }) };
 	}
 
-	hooksFor(executionId, workflowData, mode) {
-		return new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	hooksFor(executionId, workflowData, mode, retryOf) {
+		return new ExecutionLifecycleHooks(mode, executionId, workflowData, retryOf);
 	}
 
 	/** Runs a workflow from its start node; a run that pauses is kept for resume(). */
-	async run({ workflowData, workflow }, startNode, { timeoutMs = 25_000, mode = 'manual' } = {}) {
+	async run({ workflowData, workflow }, startNode, { timeoutMs = 25_000, mode = 'manual', retryOf } = {}) {
 		const executionId = randomUUID();
 		const additionalData = this.additionalData(executionId);
-		additionalData.hooks = this.hooksFor(executionId, workflowData, mode);
+		additionalData.hooks = this.hooksFor(executionId, workflowData, mode, retryOf);
 		const execution = new WorkflowExecute(additionalData, mode);
 		const result = await withTimeout(execution.run({ workflow, startNode: workflow.getNode(startNode) }), timeoutMs);
-		return this.keep(executionId, { workflowData, workflow, mode }, result);
+		return this.keep(executionId, { workflowData, workflow, mode, startNode }, result);
+	}
+
+	/**
+	 * n8n's Retry of an ended execution (ExecutionService.retry): its saved data
+	 * (as the database gives it back), minus the error and the failed node's
+	 * last run, runs on in mode 'retry'. `afterKill`: n8n was killed before it
+	 * saved anything but the start, so the run starts over from the first node.
+	 * `saysRetryOf: false` is n8n 1.x, which keeps the retried id from nodes.
+	 */
+	async retry(executionId, { afterKill = false, saysRetryOf = true, timeoutMs = 25_000 } = {}) {
+		const entry = this.finished.get(executionId);
+		const retryOf = saysRetryOf ? executionId : undefined;
+		if (afterKill) return await this.run(entry, entry.startNode, { mode: 'retry', retryOf, timeoutMs });
+		const data = JSON.parse(JSON.stringify(entry.result.data));
+		const { lastNodeExecuted } = data.resultData;
+		delete data.resultData.error;
+		const runs = data.resultData.runData[lastNodeExecuted];
+		if (runs?.at(-1)?.error !== undefined) runs.pop();
+		const newId = randomUUID();
+		const additionalData = this.additionalData(newId);
+		additionalData.hooks = this.hooksFor(newId, entry.workflowData, 'retry', retryOf);
+		const execution = new WorkflowExecute(additionalData, 'retry', data);
+		const result = await withTimeout(execution.processRunExecutionData(entry.workflow), timeoutMs);
+		return this.keep(newId, { ...entry, mode: 'retry' }, result);
 	}
 
 	keep(executionId, wf, result) {
@@ -368,6 +392,63 @@ function summarise(result, nodeName = 'Hailuo') {
 	};
 }
 
+/**
+ * n8n's deduplication store (processed_data) in memory, with the same answers:
+ * one list per workflow and node, values recorded when first seen. Installed
+ * once per test file (n8n-core allows one).
+ */
+class MemoryDeduplicator {
+	constructor() {
+		this.lists = new Map();
+		this.calls = 0;
+	}
+	list(scope, { workflow, node }) {
+		const key = `${workflow.id}|${scope === 'node' ? node.id : ''}`;
+		if (!this.lists.has(key)) this.lists.set(key, []);
+		return this.lists.get(key);
+	}
+	async checkProcessedAndRecord(items, scope, contextData, options) {
+		this.calls++;
+		const list = this.list(scope, contextData);
+		const answer = { new: [], processed: [] };
+		for (const item of items) {
+			if (list.includes(String(item))) answer.processed.push(item);
+			else {
+				answer.new.push(item);
+				list.push(String(item));
+			}
+		}
+		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
+		return answer;
+	}
+	async checkProcessedItemsAndRecord() {
+		throw new Error('not used');
+	}
+	async removeProcessed(items, scope, contextData) {
+		this.calls++;
+		const list = this.list(scope, contextData);
+		for (const item of items) {
+			const at = list.indexOf(String(item));
+			if (at !== -1) list.splice(at, 1);
+		}
+	}
+	async clearAllProcessedItems(scope, contextData) {
+		this.list(scope, contextData).length = 0;
+	}
+	async getProcessedDataCount(scope, contextData) {
+		return this.list(scope, contextData).length;
+	}
+}
+
+let deduplicator;
+async function useMemoryDeduplication() {
+	if (deduplicator) return deduplicator;
+	const { DataDeduplicationService } = require('n8n-core');
+	deduplicator = new MemoryDeduplicator();
+	await DataDeduplicationService.init(deduplicator);
+	return deduplicator;
+}
+
 /** Items -> Hailuo (with the given parameters). */
 function hailuoWorkflow(instance, { parameters, items = [{}], continueOnFail = false, nodeSettings = {} }) {
 	return instance.workflow(
@@ -399,4 +480,4 @@ async function useFilesystemBinaryData() {
 	return service;
 }
 
-module.exports = { runHailuo, hailuoWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData };
+module.exports = { runHailuo, hailuoWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData, useMemoryDeduplication };

@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULTS, LIMITS } from '../shared/constants';
+import { LIMITS } from '../shared/constants';
 
 /** Options shared by several operations, defined once and picked per operation. */
 const OPTION_FIELDS: Record<string, INodeProperties> = {
@@ -71,7 +71,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'maxVideos',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxVideosPerRun.min, maxValue: LIMITS.maxVideosPerRun.max },
-		default: DEFAULTS.maxVideosPerRun,
+		default: 200,
 		description:
 			'A run that would submit more videos than this is refused before anything is paid, e.g. when an expression fans out to thousands of items',
 	},

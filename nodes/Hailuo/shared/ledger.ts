@@ -118,7 +118,8 @@ export class SubmissionLedger {
 		// stopped before it could save anything, and only the markers tell what was sent.
 		const found = this.carried ? keys.map((key) => readEntry(this.entries[key])) : await this.fromMarkers(keys);
 		const known = keys.filter((_, position) => found[position].kind !== 'none');
-		if (known.length > 0) await this.mark(known.flatMap((key) => [marker(this.execution, key)]));
+		for (const key of known) this.entries[key] ??= { execution: this.execution };
+		if (known.length > 0) await this.mark(known.map((key) => marker(this.execution, key)));
 		return found;
 	}
 

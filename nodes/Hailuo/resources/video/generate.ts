@@ -141,7 +141,7 @@ async function submitAll(
 			} catch (error) {
 				if (createdNoTask(error)) await ledger.notCreated(submission.key);
 				else ledger.uncertain(submission.index);
-				throw error;
+				throw asNodeError(ctx.getNode(), error);
 			}
 		},
 		{

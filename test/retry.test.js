@@ -1,0 +1,203 @@
+/**
+ * n8n's Retry of an execution whose Hailuo run was cut short, through n8n-core
+ * (the crash suite in test/e2e/crash.e2e.js does the same in a real n8n with
+ * real kills): tasks the execution created are picked up, items it sent are
+ * never sent again, items it never sent are sent. The simulator's task log is
+ * the judge of what was paid.
+ */
+const { Container } = require('@n8n/di');
+const { Logger } = require('@n8n/backend-common');
+const { createSimulator } = require('./simulator/simulator');
+const { Instance, hailuoWorkflow, useMemoryDeduplication } = require('./harness/n8n');
+const { TOKEN, FAST, textToVideo } = require('./harness/fixtures');
+
+const sim = createSimulator({ token: TOKEN, generationMs: 300 });
+let n8n;
+
+beforeAll(async () => {
+	await sim.start();
+	await useMemoryDeduplication();
+});
+afterAll(async () => await sim.stop());
+beforeEach(() => {
+	sim.resetCounts();
+	n8n = new Instance({ credentials: { apiToken: TOKEN, baseUrl: sim.url } });
+});
+
+const created = () => sim.log.filter((e) => e.kind === 'submit');
+const prompts = (count, name = 'fox') => Array.from({ length: count }, (_, i) => ({ prompt: `${name} ${i + 1}` }));
+const SENT = (n) => `Item ${n} was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again`;
+
+/** One workflow (Items -> Hailuo) and its first run. */
+async function firstRun(items, { parameters = textToVideo({}, { concurrency: 1 }), continueOnFail = false } = {}) {
+	const wf = hailuoWorkflow(n8n, { parameters, items, continueOnFail });
+	return await n8n.run(wf, 'Items');
+}
+
+describe('Retry after a run that failed (n8n saved it)', () => {
+	test('stopped at item 3 of 10: items 1-2 are picked up, 3-10 submitted, 10 videos out, 10 tasks in all', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await firstRun(prompts(10));
+		expect(first.status).toBe('error');
+		const firstTwo = created().map((e) => e.taskId);
+		expect(firstTwo).toHaveLength(2);
+
+		const retried = await n8n.retry(first.executionId);
+		expect(retried.status).toBe('success');
+		expect(retried.json.map((j) => j.state)).toEqual(Array(10).fill('succeeded'));
+		expect(retried.json.slice(0, 2).map((j) => j.taskId)).toEqual(firstTwo);
+		expect(retried.items.map((i) => i.pairedItem)).toEqual(prompts(10).map((_, item) => ({ item })));
+		expect(created()).toHaveLength(10);
+		expect(created().slice(2).map((e) => e.body.prompt)).toEqual(prompts(10).slice(2).map((p) => p.prompt));
+	});
+
+	test('refused at the first submission: the Retry submits every item', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up' });
+		const first = await firstRun(prompts(3));
+		expect(first.status).toBe('error');
+		expect(created()).toHaveLength(0);
+		const retried = await n8n.retry(first.executionId);
+		expect(retried.json.map((j) => j.state)).toEqual(Array(3).fill('succeeded'));
+		expect(created()).toHaveLength(3);
+	});
+
+	test('Return the Task ID at Once: a Retry outputs the earlier task ids without submitting them again', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 1 });
+		const first = await firstRun(prompts(2), { parameters: textToVideo({ completion: 'submitOnly' }, { concurrency: 1 }) });
+		expect(first.status).toBe('error');
+		const [earlier] = created().map((e) => e.taskId);
+		const retried = await n8n.retry(first.executionId);
+		expect(retried.json.map((j) => j.taskId)).toEqual([earlier, created()[1].taskId]);
+		expect(created()).toHaveLength(2);
+	});
+});
+
+describe('Retry after n8n was killed (nothing of the run saved)', () => {
+	test('items the killed run sent are refused with where their ids are; items it never sent are sent (Continue On Fail)', async () => {
+		// The first run sends items 1-2, then stops: what n8n would find after a kill is its markers only.
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await firstRun(prompts(4), { continueOnFail: true });
+		expect(created()).toHaveLength(2);
+
+		const retried = await n8n.retry(first.executionId, { afterKill: true });
+		expect(retried.status).toBe('success');
+		expect(retried.json[0]).toEqual({ error: SENT(1), details: { description: expect.stringContaining("n8n's log") } });
+		expect(retried.json[1].error).toBe(SENT(2));
+		expect(retried.json.slice(2).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+		expect(created()).toHaveLength(4);
+	});
+
+	test('without Continue On Fail: the unsent items are still sent, then the Retry fails naming every task it has', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await firstRun(prompts(4));
+		const retried = await n8n.retry(first.executionId, { afterKill: true });
+		expect(retried.status).toBe('error');
+		expect(retried.error.message).toBe(SENT(1));
+		const newTasks = created().slice(2).map((e) => e.taskId);
+		expect(newTasks).toHaveLength(2);
+		for (const id of newTasks) expect(retried.error.description).toContain(id);
+
+		// Retry of that Retry (saved, so its context is carried): its tasks are picked up, nothing is paid.
+		const again = await n8n.retry(retried.executionId);
+		expect(again.error.message).toBe(SENT(1));
+		expect(created()).toHaveLength(4);
+		// And a second Retry of the first, killed run: the first Retry marked what it sent under it too.
+		const second = await n8n.retry(first.executionId, { afterKill: true });
+		expect(second.error.message).toBe(SENT(1));
+		expect(second.error.description).not.toContain(newTasks[0]);
+		expect(created()).toHaveLength(4);
+	});
+
+	test('a submission that certainly created nothing (400) is sent again; one without a usable answer (HTTP 500) never is', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 500, code: 'api_error' });
+		sim.inject({ on: 'submit', kind: 'status', status: 400, code: 'bad_request', message: 'model is invalid.' });
+		const first = await firstRun(prompts(3), { continueOnFail: true });
+		expect(first.json.map((j) => j.error ?? j.state)).toEqual([
+			expect.stringContaining('HTTP 500'),
+			expect.stringContaining('bad_request'),
+			'succeeded',
+		]);
+		const retried = await n8n.retry(first.executionId, { afterKill: true });
+		expect(retried.json.map((j) => j.error ?? j.state)).toEqual([SENT(1), 'succeeded', SENT(3)]);
+		expect(created().map((e) => e.body.prompt)).toEqual(['fox 3', 'fox 2']);
+	});
+
+	test('markers are per execution where n8n says which one a Retry repeats (2.x); on n8n 1.x any earlier run of the same item counts', async () => {
+		const done = await firstRun(prompts(2));
+		expect(done.status).toBe('success');
+		// Another execution of the same items, refused before it sent anything.
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up' });
+		const refused = await n8n.run(n8n.finished.get(done.executionId), 'Items');
+		expect(refused.status).toBe('error');
+		expect(created()).toHaveLength(2);
+
+		const on1x = await n8n.retry(refused.executionId, { afterKill: true, saysRetryOf: false });
+		expect(on1x.error.message).toBe(SENT(1));
+		expect(created()).toHaveLength(2);
+		const on2x = await n8n.retry(refused.executionId, { afterKill: true });
+		expect(on2x.json.map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+		expect(created()).toHaveLength(4);
+	});
+
+	test('a new execution of the same items is not a Retry: it submits them', async () => {
+		const first = await firstRun(prompts(2));
+		const next = await n8n.run(n8n.finished.get(first.executionId), 'Items');
+		expect(next.json.map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+		expect(created()).toHaveLength(4);
+	});
+
+	test("every accepted task is in n8n's log at once: task id, item number, execution and workflow", async () => {
+		const info = jest.spyOn(Container.get(Logger), 'info');
+		try {
+			const run = await firstRun(prompts(2));
+			const lines = info.mock.calls.map(([line]) => line).filter((line) => line.startsWith('Hailuo task'));
+			const wf = n8n.finished.get(run.executionId).workflowData;
+			expect(lines).toEqual(
+				created().map((e, i) => `Hailuo task ${e.taskId} accepted for item ${i + 1} (execution ${run.executionId}, workflow "${wf.name}" ${wf.id}, node "Hailuo")`),
+			);
+			expect(JSON.stringify(info.mock.calls)).not.toContain(TOKEN);
+		} finally {
+			info.mockRestore();
+		}
+	});
+});
+
+describe('Max Videos per Run', () => {
+	test('a run at the limit goes; one over it is refused before anything is paid, saying how many and where to raise it', async () => {
+		const atLimit = await firstRun(prompts(3), { parameters: textToVideo({}, { maxVideos: 3 }) });
+		expect(atLimit.status).toBe('success');
+		sim.resetCounts();
+		const over = await firstRun(prompts(4), { parameters: textToVideo({}, { maxVideos: 3 }) });
+		expect(over.status).toBe('error');
+		expect(over.error.message).toBe("This run would submit 4 videos, more than 'Max Videos per Run' (3)");
+		expect(over.error.description).toContain("raise 'Max Videos per Run' in the node's Options");
+		expect(sim.counts.submit).toBe(0);
+	});
+
+	test('the default (200) lets a 200-video night through and stops a fan-out to 201', async () => {
+		sim.set({ generationMs: 50 });
+		const over = await firstRun(prompts(201), { parameters: textToVideo({ completion: 'submitOnly' }) });
+		expect(over.error.message).toBe("This run would submit 201 videos, more than 'Max Videos per Run' (200)");
+		expect(sim.counts.submit).toBe(0);
+		const night = await firstRun(prompts(200), { parameters: textToVideo({ completion: 'submitOnly' }, { concurrency: 20 }) });
+		expect(night.json).toHaveLength(200);
+		expect(sim.counts.submit).toBe(200);
+	});
+
+	test('items refused for bad input or picked up by a Retry are not counted', async () => {
+		const items = [...prompts(3), { prompt: '' }];
+		const run = await firstRun(items, { parameters: textToVideo({}, { maxVideos: 3 }), continueOnFail: true });
+		expect(run.json.map((j) => j.state ?? 'refused')).toEqual(['succeeded', 'succeeded', 'succeeded', 'refused']);
+
+		sim.resetCounts();
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await firstRun(prompts(4), { parameters: textToVideo({}, { maxVideos: 2, concurrency: 1 }) });
+		expect(first.error.message).toBe("This run would submit 4 videos, more than 'Max Videos per Run' (2)");
+		const limited = await firstRun(prompts(4), { parameters: textToVideo({}, { maxVideos: 4, concurrency: 1 }) });
+		expect(limited.status).toBe('error');
+		// 2 picked up, 2 to send: within a limit of 2 only because the picked-up ones are not counted.
+		n8n.finished.get(limited.executionId).workflow.getNode('Hailuo').parameters.options.maxVideos = 2;
+		const retried = await n8n.retry(limited.executionId);
+		expect(retried.json.map((j) => j.state)).toEqual(Array(4).fill('succeeded'));
+	});
+});
