@@ -83,6 +83,7 @@ describe('Retry after n8n was killed (nothing of the run saved)', () => {
 		expect(retried.status).toBe('success');
 		expect(retried.json[0]).toEqual({ error: SENT(1), details: { description: expect.stringContaining("n8n's log") } });
 		expect(retried.json[1].error).toBe(SENT(2));
+		expect(retried.json[1].details.description).toContain(`"Hailuo task <task id> accepted for item 2 (execution ${first.executionId}, …"`);
 		expect(retried.json.slice(2).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
 		expect(created()).toHaveLength(4);
 	});

@@ -74,7 +74,7 @@ export class SubmissionLedger {
 	private readonly execution: string;
 
 	/** The execution this Retry repeats, where n8n says; undefined otherwise (and outside a Retry). */
-	private readonly retried: string | undefined;
+	readonly retriedExecution: string | undefined;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -83,7 +83,7 @@ export class SubmissionLedger {
 		private readonly carried: boolean,
 	) {
 		this.execution = ctx.getExecutionId();
-		this.retried = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
+		this.retriedExecution = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
 	}
 
 	static open(ctx: IExecuteFunctions): SubmissionLedger {
@@ -132,7 +132,7 @@ export class SubmissionLedger {
 	async beforeSend(key: string) {
 		this.entries[key] = { execution: this.execution };
 		const values = [marker(this.execution, key), marker(ANY_EXECUTION, key)];
-		if (this.retried !== undefined) values.push(marker(this.retried, key));
+		if (this.retriedExecution !== undefined) values.push(marker(this.retriedExecution, key));
 		const created = await this.mark(values);
 		if (created.length > 0) this.written.set(key, created);
 	}
@@ -162,7 +162,7 @@ export class SubmissionLedger {
 	}
 
 	private async fromMarkers(keys: string[]): Promise<EarlierSubmission[]> {
-		const scope = this.retried ?? ANY_EXECUTION;
+		const scope = this.retriedExecution ?? ANY_EXECUTION;
 		const asked = keys.map((key) => marker(scope, key));
 		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked, 'node', MARKERS));
 		if (!answer) return keys.map(() => ({ kind: 'none' }));
