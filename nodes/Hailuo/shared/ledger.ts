@@ -36,8 +36,8 @@ interface Entry {
 }
 
 const CONTEXT_KEY = 'hailuoSubmissions';
-/** n8n trims the oldest markers past this count (two or three per item sent). */
-const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 30_000 };
+/** n8n trims the oldest marks past this count: two per item sent, so about two weeks of 200-video nights (n8n keeps executions 14 days by default). */
+const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 10_000 };
 /** Markers under this name are found by any Retry, also where n8n does not say which execution it repeats. */
 const ANY_EXECUTION = '*';
 
