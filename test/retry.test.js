@@ -26,7 +26,7 @@ beforeEach(() => {
 
 const created = () => sim.log.filter((e) => e.kind === 'submit');
 const prompts = (count, name = 'fox') => Array.from({ length: count }, (_, i) => ({ prompt: `${name} ${i + 1}` }));
-const SENT = (n) => `Item ${n} was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again`;
+const SENT = (n) => `Item ${n} was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again`;
 
 /** One workflow (Items -> Hailuo) and its first run. */
 async function firstRun(items, { parameters = textToVideo({}, { concurrency: 1 }), continueOnFail = false } = {}) {
@@ -138,6 +138,16 @@ describe('Retry after n8n was killed (nothing of the run saved)', () => {
 		const on2x = await n8n.retry(refused.executionId, { afterKill: true });
 		expect(on2x.json.map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
 		expect(created()).toHaveLength(4);
+	});
+
+	test('n8n running the same execution again (1.x queue mode after a worker died) sends nothing twice', async () => {
+		const first = await firstRun(prompts(2), { continueOnFail: true });
+		expect(created()).toHaveLength(2);
+		const entry = n8n.finished.get(first.executionId);
+		const again = await n8n.run(entry, 'Items', { mode: 'webhook', executionId: first.executionId });
+		expect(again.json.map((j) => j.error)).toEqual([SENT(1), SENT(2)]);
+		expect(again.json[0].details.description).toContain(`accepted for item 1 (execution ${first.executionId},`);
+		expect(created()).toHaveLength(2);
 	});
 
 	test('a new execution of the same items is not a Retry: it submits them', async () => {

@@ -144,7 +144,7 @@ describe('n8n stops mid-run', () => {
 			expect(createdTasks()).toHaveLength(3);
 			expect(retried.status).toBe('error');
 			const error = hailuoRun(retried).error;
-			expect(error.message).toBe('Item 1 was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again');
+			expect(error.message).toBe('Item 1 was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again');
 			expect(error.description).toContain("n8n's log");
 			// 2.x says which execution a Retry repeats, so the error names the log line exactly.
 			expect(error.description).toContain(n8n.major >= 2 ? `accepted for item 1 (execution ${running.id},` : 'accepted for item 1 (execution <id of the execution you retried>');
@@ -184,7 +184,7 @@ describe('n8n stops mid-run', () => {
 		const items = hailuoItems(retried);
 		expect(items).toHaveLength(10);
 		items.forEach((item, index) => {
-			if (index < inFlight) expect(item.json.error).toBe(`Item ${index + 1} was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again`);
+			if (index < inFlight) expect(item.json.error).toBe(`Item ${index + 1} was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again`);
 			else expect(item.json).toMatchObject({ prompt: prompts[index], state: 'succeeded' });
 		});
 		report.push(`kill mid-submission of 10: ${Object.keys(accepted).length} ids in the log, ${inFlight - Object.keys(accepted).length} in flight (in the provider's console only), ${10 - inFlight} unsent; the Retry created ${createdTasks().length - inFlight} (10 in all), refused ${inFlight}`);

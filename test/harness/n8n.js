@@ -190,8 +190,7 @@ class Instance {
 	}
 
 	/** Runs a workflow from its start node; a run that pauses is kept for resume(). */
-	async run({ workflowData, workflow }, startNode, { timeoutMs = 25_000, mode = 'manual', retryOf } = {}) {
-		const executionId = randomUUID();
+	async run({ workflowData, workflow }, startNode, { timeoutMs = 25_000, mode = 'manual', retryOf, executionId = randomUUID() } = {}) {
 		const additionalData = this.additionalData(executionId);
 		additionalData.hooks = this.hooksFor(executionId, workflowData, mode, retryOf);
 		const execution = new WorkflowExecute(additionalData, mode);

@@ -36,8 +36,8 @@ interface Entry {
 }
 
 const CONTEXT_KEY = 'hailuoSubmissions';
-/** n8n trims the oldest marks past this count: two per item sent, so about two weeks of 200-video nights (n8n keeps executions 14 days by default). */
-const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 10_000 };
+/** n8n trims the oldest marks past this count: three per item sent, so about two weeks of 200-video nights (n8n keeps executions 14 days by default). */
+const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 15_000 };
 /** Markers under this name are found by any Retry, also where n8n does not say which execution it repeats. */
 const ANY_EXECUTION = '*';
 
@@ -49,6 +49,15 @@ function readEntry(value: unknown): EarlierSubmission {
 /** "Item `key` was sent by execution `execution`, or by a run it repeats." */
 function marker(execution: string, key: string): string {
 	return `hailuo-sent:${execution}:${key}`;
+}
+
+/**
+ * "Item `key` was sent by this very run of the node": found when n8n runs the
+ * same execution again, as n8n 1.x's queue mode does with a job whose worker
+ * died (QUEUE_WORKER_MAX_STALLED_COUNT, 1 by default there; 2.x sets 0).
+ */
+function runMarker(execution: string, runIndex: number, key: string): string {
+	return `hailuo-sent:${execution}:run${runIndex}:${key}`;
 }
 
 /**
@@ -73,6 +82,9 @@ export class SubmissionLedger {
 
 	private readonly execution: string;
 
+	/** Which run of this node within the execution (a loop runs it several times). */
+	private readonly runIndex: number;
+
 	/** The execution this Retry repeats, where n8n says; undefined otherwise (and outside a Retry). */
 	readonly retriedExecution: string | undefined;
 
@@ -83,6 +95,8 @@ export class SubmissionLedger {
 		private readonly carried: boolean,
 	) {
 		this.execution = ctx.getExecutionId();
+		const runIndex: unknown = ctx.getWorkflowDataProxy(0).$runIndex;
+		this.runIndex = typeof runIndex === 'number' ? runIndex : 0;
 		this.retriedExecution = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
 	}
 
@@ -108,18 +122,18 @@ export class SubmissionLedger {
 	}
 
 	/**
-	 * What earlier runs of this execution did with these items; only a Retry
-	 * has earlier runs. What it learns is marked again under its own execution,
-	 * so that a Retry of this Retry knows it too.
+	 * What earlier runs of this execution did with these items: a Retry's, or
+	 * this same run's when n8n starts it again. What a Retry learns is marked
+	 * again under its own execution, so that a Retry of this Retry knows it too.
 	 */
 	async earlier(keys: string[]): Promise<EarlierSubmission[]> {
-		if (this.ctx.getMode() !== 'retry' || keys.length === 0) return keys.map(() => ({ kind: 'none' }));
-		// n8n saved the run this one repeats: its context says what it did. Else n8n
-		// stopped before it could save anything, and only the markers tell what was sent.
+		if (keys.length === 0) return [];
+		// n8n saved the run this Retry repeats: its context says what it did. Else
+		// (n8n stopped before it could save anything) only the marks tell what was sent.
 		const found = this.carried ? keys.map((key) => readEntry(this.entries[key])) : await this.fromMarkers(keys);
 		const known = keys.filter((_, position) => found[position].kind !== 'none');
 		for (const key of known) this.entries[key] ??= { execution: this.execution };
-		if (known.length > 0) await this.mark(known.map((key) => marker(this.execution, key)));
+		if (known.length > 0 && this.ctx.getMode() === 'retry') await this.mark(known.map((key) => marker(this.execution, key)));
 		return found;
 	}
 
@@ -131,7 +145,7 @@ export class SubmissionLedger {
 	/** Right before an item is sent: from here on no Retry sends it again, unless it certainly created nothing. */
 	async beforeSend(key: string) {
 		this.entries[key] = { execution: this.execution };
-		const values = [marker(this.execution, key), marker(ANY_EXECUTION, key)];
+		const values = [runMarker(this.execution, this.runIndex, key), marker(this.execution, key), marker(ANY_EXECUTION, key)];
 		if (this.retriedExecution !== undefined) values.push(marker(this.retriedExecution, key));
 		const created = await this.mark(values);
 		if (created.length > 0) this.written.set(key, created);
@@ -162,14 +176,14 @@ export class SubmissionLedger {
 	}
 
 	private async fromMarkers(keys: string[]): Promise<EarlierSubmission[]> {
-		const scope = this.retriedExecution ?? ANY_EXECUTION;
-		const asked = keys.map((key) => marker(scope, key));
-		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked, 'node', MARKERS));
+		const retried = this.ctx.getMode() === 'retry' ? (this.retriedExecution ?? ANY_EXECUTION) : undefined;
+		const asked = keys.map((key) => [runMarker(this.execution, this.runIndex, key), ...(retried === undefined ? [] : [marker(retried, key)])]);
+		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked.flat(), 'node', MARKERS));
 		if (!answer) return keys.map(() => ({ kind: 'none' }));
 		// Asking records what was not there: take that back at once.
 		if (answer.new.length > 0) await this.store(async () => await this.ctx.helpers.removeProcessed(answer.new, 'node', MARKERS));
 		const sent = new Set(answer.processed.map(String));
-		return asked.map((value) => (sent.has(value) ? { kind: 'sent' } : { kind: 'none' }));
+		return asked.map((values) => (values.some((value) => sent.has(value)) ? { kind: 'sent' } : { kind: 'none' }));
 	}
 
 	/** Records markers; returns those that were not there before. */

@@ -110,12 +110,12 @@ function guardSpend(ctx: IExecuteFunctions, count: number, settings: RunSettings
 	});
 }
 
-/** An item an earlier run of this execution sent, whose task id n8n lost when it stopped: never sent again. */
-function alreadySent(ctx: IExecuteFunctions, index: number, retried: string | undefined): NodeOperationError {
-	const execution = retried ?? '<id of the execution you retried>';
-	return new NodeOperationError(ctx.getNode(), `Item ${index + 1} was already sent to the Hailuo API by the run this Retry repeats, so it is not sent again`, {
+/** An item an earlier run of this execution (the run a Retry repeats) sent, whose task id n8n lost when it stopped: never sent again. */
+function alreadySent(ctx: IExecuteFunctions, index: number, earlierExecution: string | undefined): NodeOperationError {
+	const execution = earlierExecution ?? '<id of the execution you retried>';
+	return new NodeOperationError(ctx.getNode(), `Item ${index + 1} was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again`, {
 		itemIndex: index,
-		description: `n8n stopped before it could save that run, and with it the task ID. If the API accepted the item, its task ID is in n8n's log, in the line "Hailuo task <task id> accepted for item ${index + 1} (execution ${execution}, …". Collect the video with Task > Wait (or Task > Get Many) and that ID; if there is no such line, n8n stopped before the API's answer arrived: look for the task in the AceData Cloud console. To generate the video again anyway, start a new execution instead of Retry.`,
+		description: `n8n stopped before it could save that run (a Retry repeats it; n8n 1.x in queue mode also runs it again after its worker stopped), and with it the task ID. If the API accepted the item, its task ID is in n8n's log, in the line "Hailuo task <task id> accepted for item ${index + 1} (execution ${execution}, …". Collect the video with Task > Wait (or Task > Get Many) and that ID; if there is no such line, n8n stopped before the API's answer arrived: look for the task in the AceData Cloud console. To generate the video again anyway, start a new execution instead of Retry.`,
 	});
 }
 
@@ -211,7 +211,8 @@ export async function generate(
 	await submitAll(this, api, toSend, results, settings, ledger);
 	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
 	try {
-		for (const s of refused) results.fail(s.index, alreadySent(this, s.index, ledger.retriedExecution));
+		const earlierExecution = this.getMode() === 'retry' ? ledger.retriedExecution : this.getExecutionId();
+		for (const s of refused) results.fail(s.index, alreadySent(this, s.index, earlierExecution));
 	} catch (error) {
 		throw withSubmittedTasks(this, error, submissions);
 	}
