@@ -33,6 +33,8 @@ const DEFAULTS = {
 	videoStateField: 'state',
 	/** ms the API takes to answer a submission */
 	submitLatencyMs: 0,
+	/** ms the API takes to answer a status query (retrieve, retrieve_batch), as over the internet */
+	queryLatencyMs: 0,
 	/** requests per second accepted before answering 429 (0: unlimited) */
 	rateLimitPerSecond: 0,
 	/** send a Retry-After header (seconds) with 429s; null for none */
@@ -434,6 +436,7 @@ function createSimulator(options = {}) {
 			return;
 		}
 		if (kind === 'submit') return handleVideos(req, res, body);
+		if (config.queryLatencyMs) await new Promise((r) => later(config.queryLatencyMs, r));
 		return handleTasks(res, body);
 	}
 

@@ -11,6 +11,7 @@ import { HailuoApi } from './api';
 import { stopsTheRun } from './apiErrors';
 import { downloadVideo, nothingToDownload } from './download';
 import type { DownloadSettings } from './download';
+import { readShared } from './sharedReads';
 import { isObject, readTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
@@ -112,7 +113,7 @@ function videoUrlsOf(body: IDataObject): string[] {
 export async function verifyCallback(api: HailuoApi, callback: Callback): Promise<Verified | Rejection> {
 	let record: IDataObject;
 	try {
-		record = await api.retrieve(callback.taskId);
+		record = await readShared(api, callback.taskId);
 	} catch (error) {
 		const status = (error as NodeApiError).httpCode;
 		if (status === '404' && !stopsTheRun(error)) return { status: 400, message: 'Unknown task: the API has no such task for this account.' };
