@@ -10,6 +10,7 @@ const { triggerWorkflow, node, chain } = require('../e2e/workflows');
 const { waitFor } = require('../harness/wait');
 const { QueueCluster } = require('./cluster');
 const { generator, finishedExecutions, settledExecutions, postJson, servedBytes, submitTask, nodeOutput } = require('./drive');
+const { deliverBatch, executionsByTask, pastNode, failedIn } = require('../e2e/batchCallbacks');
 
 const TOKEN = 'sk-queue-simulator-token-51c9';
 const VIDEO_SIZE = 256 * 1024;
@@ -35,8 +36,11 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sim.resetCounts();
-	sim.set({ generationMs: 2000, duplicateCallbacks: 0, callbackDelayMs: 0 });
+	sim.set({ generationMs: 2000, duplicateCallbacks: 0, callbackDelayMs: 0, queryLatencyMs: 0 });
 });
+
+/** The Postgres credential for n8n's own Postgres node, on the suite's database. */
+const pgCredentialData = (pg) => ({ host: pg.env.DB_POSTGRESDB_HOST, port: Number(pg.env.DB_POSTGRESDB_PORT), database: pg.env.DB_POSTGRESDB_DATABASE, user: pg.env.DB_POSTGRESDB_USER, password: pg.env.DB_POSTGRESDB_PASSWORD });
 
 const statusRequests = () => sim.counts.retrieve + sim.counts.retrieveBatch;
 const total = (runs) => Object.values(runs).reduce((a, b) => a + b, 0);
@@ -305,4 +309,80 @@ describe('n8n in queue mode (main + 2 workers + 2 webhook processors)', () => {
 			await expectServed(item, taskId);
 		}, 90_000);
 	});
+
+	describe("e. A batch's callbacks together: 20 tasks, each twice on both webhook processors, then every process restarted and all again", () => {
+		test('e1. executions per task in each phase, and the runs past Remove Duplicates', async () => {
+			// Status reads take 50 ms, as over the internet: callbacks overlap as in production.
+			sim.set({ queryLatencyMs: 50 });
+			const workflow = triggerWorkflow('Hailuo Trigger batch', 'hailuo-queue-batch', credentialId, { secret: SECRET });
+			workflow.nodes.push(
+				node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', {
+					operation: 'removeItemsSeenInPreviousExecutions',
+					logic: 'removeItemsWithAlreadySeenKeyValues',
+					dedupeValue: '={{ $json.taskId }}',
+					options: {},
+				}, { typeVersion: 2 }),
+			);
+			// The recipe that holds under this load: one row per task id in Postgres, claimed atomically.
+			cluster.pg.sql('CREATE TABLE IF NOT EXISTS hailuo_claimed (task_id text PRIMARY KEY)');
+			const { id: pgCredential } = await cluster.main.api('POST', '/credentials', {
+				name: 'Postgres (queue suite)',
+				type: 'postgres',
+				data: await cluster.main.completeCredentialData('postgres', { ...pgCredentialData(cluster.pg), ssl: 'disable', allowUnauthorizedCerts: false, sshTunnel: false }),
+			});
+			workflow.nodes.push(
+				node('Claim Task', 'n8n-nodes-base.postgres', {
+					operation: 'executeQuery',
+					query: 'INSERT INTO hailuo_claimed (task_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING task_id',
+					options: { queryReplacement: '={{ $json.taskId }}' },
+				}, { typeVersion: 2.6, credentials: { postgres: { id: pgCredential, name: 'Postgres' } } }),
+				node('Claimed', 'n8n-nodes-base.filter', {
+					conditions: { options: { caseSensitive: true, leftValue: '', typeValidation: 'loose' }, conditions: [{ leftValue: '={{ $json.task_id }}', rightValue: '', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }], combinator: 'and' },
+					options: {},
+				}, { typeVersion: 2.2 }),
+			);
+			workflow.connections = {
+				'Hailuo Trigger': { main: [[{ node: 'Remove Duplicates', type: 'main', index: 0 }, { node: 'Claim Task', type: 'main', index: 0 }]] },
+				'Claim Task': { main: [[{ node: 'Claimed', type: 'main', index: 0 }]] },
+			};
+			const id = await cluster.main.createWorkflow(workflow);
+			await cluster.main.activate(id);
+			await cluster.waitForWebhook('hailuo-queue-batch/hailuo');
+			const tasks = [];
+			for (let i = 0; i < 20; i++) tasks.push(await submitTask(sim, TOKEN, `batch fox ${i}`));
+			for (const taskId of tasks) sim.finishNow(taskId);
+			sim.resetCounts();
+			const urls = cluster.webhooks.map((w) => `${w.url}/webhook/hailuo-queue-batch/hailuo?secret=${SECRET}`);
+
+			const first = await deliverBatch(sim, tasks, urls);
+			const reads = sim.counts.retrieve + sim.counts.retrieveBatch;
+			const afterFirst = await settledExecutions(cluster.main, id);
+			const perTask = executionsByTask(afterFirst);
+			const same = first.together.map((t) => perTask.get(t) ?? 0);
+			const apart = first.apart.map((t) => perTask.get(t) ?? 0);
+
+			await cluster.restartAll();
+			await cluster.waitForWebhook('hailuo-queue-batch/hailuo');
+			const second = await deliverBatch(sim, tasks, urls);
+			const afterSecond = await settledExecutions(cluster.main, id);
+			const restarted = executionsByTask(afterSecond);
+			const again = tasks.map((t) => (restarted.get(t) ?? 0) - (perTask.get(t) ?? 0));
+			console.log(
+				`e1: 40 deliveries of 20 tasks -> ${afterFirst.length} executions (${reads} API reads): copies at the same moment on both processors ${JSON.stringify(same)}, ` +
+					`1 s apart ${JSON.stringify(apart)}; after every process restarted, 40 more -> ${afterSecond.length - afterFirst.length} new ${JSON.stringify(again)}; ` +
+					`past Remove Duplicates ${pastNode(afterSecond, 'Remove Duplicates')} of ${afterSecond.length}, failed in it ${failedIn(afterSecond, 'Remove Duplicates')}; ` +
+					`past the Postgres claim ${pastNode(afterSecond, 'Claimed')}`,
+			);
+			expect(pastNode(afterSecond, 'Claimed')).toBe(20);
+			expect(executionsByTask(afterSecond.filter((e) => pastNode([e], 'Claimed') === 1)).size).toBe(20);
+			expect([...first.answers, ...second.answers].every((a) => a.status === 200 && a.json?.accepted === true)).toBe(true);
+			expect(tasks.every((t) => (perTask.get(t) ?? 0) >= 1)).toBe(true);
+			expect(apart).toEqual(apart.map(() => 1));
+			// Two processes accepting one task's copies in the same instant: n8n gives a webhook no atomic shared store.
+			expect(same.every((n) => n === 1 || n === 2)).toBe(true);
+			expect(again).toEqual(tasks.map(() => 0));
+			expect(reads).toBeLessThan(40);
+		}, 420_000);
+	});
 });
+
