@@ -16,6 +16,7 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 const { submissionThroughput, statusRequests, noticeDelay, overheadPerItem } = require('./scenarios');
 const { downloadMemory } = require('./download');
 const { realN8nFigures } = require('./n8n');
+const { callbackBurstFigures } = require('./callbackBurst');
 const { machine, table, writeResult } = require('./lib');
 
 async function main() {
@@ -38,6 +39,7 @@ async function main() {
 		const [, ...triggers] = await realN8nFigures({ pauseRuns: 0, env: { N8N_EXPRESSION_ENGINE: 'legacy' } });
 		return triggers.map((figure) => ({ ...figure, name: figure.name.replace('real n8n', 'real n8n, N8N_EXPRESSION_ENGINE=legacy') }));
 	});
+	await step('real n8n: 200 callbacks at once (shared reads vs one per callback)', () => callbackBurstFigures());
 	await step('CPU per item', overheadPerItem);
 	// Queue mode needs PostgreSQL and Redis (test/queue/services.sh): its own script, own table, own results file.
 	if (process.env.HAILUO_BENCH_QUEUE !== 'false') {
