@@ -13,10 +13,11 @@ const { TOKEN, FAST, textToVideo } = require('./harness/fixtures');
 
 const sim = createSimulator({ token: TOKEN, generationMs: 300 });
 let n8n;
+let store;
 
 beforeAll(async () => {
 	await sim.start();
-	await useMemoryDeduplication();
+	store = await useMemoryDeduplication();
 });
 afterAll(async () => await sim.stop());
 beforeEach(() => {
@@ -169,6 +170,31 @@ describe('Retry after n8n was killed (nothing of the run saved)', () => {
 			expect(JSON.stringify(info.mock.calls)).not.toContain(TOKEN);
 		} finally {
 			info.mockRestore();
+		}
+	});
+});
+
+describe("n8n's deduplication store failing", () => {
+	test('a call that fails once (two executions creating the row at once) is tried again: the marks hold', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 1 });
+		store.failNext(1);
+		const first = await firstRun(prompts(2), { continueOnFail: true });
+		const retried = await n8n.retry(first.executionId, { afterKill: true });
+		expect(retried.json.map((j) => j.error ?? j.state)).toEqual([SENT(1), 'succeeded']);
+		expect(created()).toHaveLength(2);
+	});
+
+	test('a store that cannot be used: the run goes on and says so once in the log', async () => {
+		const warn = jest.spyOn(Container.get(Logger), 'warn');
+		try {
+			store.failNext(1000);
+			const run = await firstRun(prompts(3));
+			expect(run.json.map((j) => j.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+			const lines = warn.mock.calls.map(([line]) => line).filter((line) => line.includes('deduplication store'));
+			expect(lines).toEqual([expect.stringContaining('a Retry after n8n stops mid-run will not know which items were sent')]);
+		} finally {
+			store.failNext(0);
+			warn.mockRestore();
 		}
 	});
 });

@@ -400,14 +400,26 @@ class MemoryDeduplicator {
 	constructor() {
 		this.lists = new Map();
 		this.calls = 0;
+		this.failures = 0;
 	}
 	list(scope, { workflow, node }) {
 		const key = `${workflow.id}|${scope === 'node' ? node.id : ''}`;
 		if (!this.lists.has(key)) this.lists.set(key, []);
 		return this.lists.get(key);
 	}
+	/** The next `count` calls fail, as n8n's store does when two executions create a node's row at once. */
+	failNext(count = 1) {
+		this.failures = count;
+	}
+	maybeFail() {
+		if (this.failures > 0) {
+			this.failures--;
+			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
+		}
+	}
 	async checkProcessedAndRecord(items, scope, contextData, options) {
 		this.calls++;
+		this.maybeFail();
 		const list = this.list(scope, contextData);
 		const answer = { new: [], processed: [] };
 		for (const item of items) {
@@ -425,6 +437,7 @@ class MemoryDeduplicator {
 	}
 	async removeProcessed(items, scope, contextData) {
 		this.calls++;
+		this.maybeFail();
 		const list = this.list(scope, contextData);
 		for (const item of items) {
 			const at = list.indexOf(String(item));

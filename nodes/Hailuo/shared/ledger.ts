@@ -95,13 +95,14 @@ export class SubmissionLedger {
 		private readonly carried: boolean,
 	) {
 		this.execution = ctx.getExecutionId();
-		const runIndex: unknown = ctx.getWorkflowDataProxy(0).$runIndex;
+		const runIndex: unknown = typeof ctx.getWorkflowDataProxy === 'function' ? ctx.getWorkflowDataProxy(0).$runIndex : undefined;
 		this.runIndex = typeof runIndex === 'number' ? runIndex : 0;
 		this.retriedExecution = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
 	}
 
 	static open(ctx: IExecuteFunctions): SubmissionLedger {
-		const context = ctx.getContext('node');
+		// Where a context cannot keep anything (none is offered), the run still goes on: the log and the marks keep the ids.
+		const context = typeof ctx.getContext === 'function' ? ctx.getContext('node') : {};
 		const existing: unknown = context[CONTEXT_KEY];
 		const entries: Record<string, Entry | undefined> = {};
 		if (isObject(existing)) {
@@ -199,7 +200,9 @@ export class SubmissionLedger {
 	 */
 	private async store<T>(call: () => Promise<T>): Promise<T | undefined> {
 		if (!this.markersWork) return undefined;
-		const result = this.writes.then(call);
+		// Once more on a failure: two executions creating the node's row at the same moment collide on its
+		// unique key (seen with n8n's SQLite), and the second attempt then finds the row.
+		const result = this.writes.then(call).catch(call);
 		this.writes = result.catch(() => undefined);
 		try {
 			return await result;
