@@ -1,13 +1,25 @@
 const { useSimulator, textToVideo } = require('./harness/fixtures');
+const { waitFor } = require('./harness/wait');
 
 const { sim, run } = useSimulator();
 
 describe('many items', () => {
 	test('50 prompts: bounded concurrent submission, one status request per poll round, input order kept', async () => {
-		// Videos finish at different times, in reverse order of submission.
-		sim.set({ generationMs: (task) => 1500 - Number(task.request.prompt.split(' ')[1]) * 20, submitLatencyMs: 20 });
+		// Videos finish at different times, in reverse order of submission: the last 25 after the
+		// first status round, the first 25 after the second (released by the test, so that how
+		// fast the machine submits cannot make them all finish at once).
+		sim.set({ generationMs: 600_000, submitLatencyMs: 20 });
 		const items = Array.from({ length: 50 }, (_, i) => ({ prompt: `prompt ${i}` }));
+		const rounds = () => sim.log.filter((e) => e.kind === 'retrieveBatch').length;
+		const submitted = () => sim.log.filter((e) => e.kind === 'submit').map((e) => e.taskId);
+		const release = (async () => {
+			await waitFor(() => rounds() >= 1, 20_000, 'the first status round');
+			for (const id of submitted().slice(25)) sim.finishNow(id);
+			await waitFor(() => rounds() >= 2, 20_000, 'the second status round');
+			for (const id of submitted().slice(0, 25)) sim.finishNow(id);
+		})();
 		const r = await run(textToVideo({}, { pollInterval: 0.5, concurrency: 5 }), items);
+		await release;
 
 		expect(r.status).toBe('success');
 		expect(r.json).toHaveLength(50);
@@ -18,7 +30,7 @@ describe('many items', () => {
 		expect(sim.counts.submit).toBe(50);
 		expect(sim.counts.maxConcurrentSubmits).toBe(5);
 		expect(sim.counts.retrieve).toBe(0);
-		// One request per round for all 50: the rounds until the slowest video (1.5 s) at 0.5 s.
+		// One request per round for all 50 still running: three rounds at 0.5 s.
 		const batches = sim.log.filter((e) => e.kind === 'retrieveBatch');
 		expect(batches.length).toBe(sim.counts.retrieveBatch);
 		expect(sim.counts.retrieveBatch).toBeGreaterThanOrEqual(2);
