@@ -19,7 +19,7 @@ const { request } = require('undici');
 const { createSimulator } = require('../test/simulator/simulator');
 const { N8nInstance } = require('../test/e2e/instance');
 const { triggerWorkflow, node } = require('../test/e2e/workflows');
-const { median, table, writeResult, ROOT } = require('./lib');
+const { median, table, writeResult, finishedCallbackBodies, ROOT } = require('./lib');
 
 /** The last commit whose trigger read each callback alone. */
 const BASELINE_REF = process.env.HAILUO_BENCH_BASELINE_REF ?? '9ed9599^';
@@ -45,20 +45,7 @@ async function post(url, body) {
 	return { status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
-async function finishedBodies(sim, count) {
-	const bodies = [];
-	for (let i = 0; i < count; i++) {
-		const answer = await request(`${sim.url}/hailuo/videos`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ action: 'generate', prompt: `burst ${i}`, async: true }),
-		});
-		const { task_id: taskId } = await answer.body.json();
-		sim.finishNow(taskId);
-		bodies.push(sim.finalResult(taskId));
-	}
-	return bodies;
-}
+const finishedBodies = async (sim, count) => await finishedCallbackBodies(sim, TOKEN, count, 'burst');
 
 /** All bodies at once; API reads and callbacks/s of the burst. */
 async function burst(sim, url, bodies) {

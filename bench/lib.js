@@ -34,6 +34,22 @@ async function startSimulatorProcess(args) {
 	return { url, stop: () => child.kill('SIGTERM') };
 }
 
+/** `count` finished tasks created straight at the simulator, as callback bodies. */
+async function finishedCallbackBodies(sim, token, count, prompt = 'cb') {
+	const { request } = require('undici');
+	const ids = [];
+	for (let i = 0; i < count; i++) {
+		const answer = await request(`${sim.url}/hailuo/videos`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ action: 'generate', prompt: `${prompt} ${i}`, async: true }),
+		});
+		ids.push((await answer.body.json()).task_id);
+	}
+	ids.forEach((id) => sim.finishNow(id));
+	return ids.map((id) => sim.finalResult(id));
+}
+
 function writeResult(name, data) {
 	const dir = path.join(ROOT, 'bench', 'results');
 	fs.mkdirSync(dir, { recursive: true });
@@ -47,4 +63,4 @@ function table(rows) {
 	return rows.map((r) => r.map((cell, c) => String(cell).padEnd(widths[c])).join('  ')).join('\n');
 }
 
-module.exports = { median, machine, startSimulatorProcess, writeResult, table, ROOT };
+module.exports = { median, machine, startSimulatorProcess, writeResult, table, finishedCallbackBodies, ROOT };

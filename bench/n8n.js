@@ -9,7 +9,7 @@ const { createSimulator } = require('../test/simulator/simulator');
 const { N8nInstance } = require('../test/e2e/instance');
 const { generateWorkflow, triggerWorkflow, node } = require('../test/e2e/workflows');
 const { waitFor } = require('../test/harness/wait');
-const { median } = require('./lib');
+const { median, finishedCallbackBodies } = require('./lib');
 const { TOKEN } = require('./scenarios');
 
 async function load(url, bodies, concurrency) {
@@ -60,19 +60,7 @@ async function realN8nFigures({ pauseRuns = 10, callbacks = 200, concurrency = 1
 		}
 
 		// 5. Trigger vs stock Webhook, same instance, same bodies.
-		const bodiesFor = async (count) => {
-			const ids = [];
-			for (let i = 0; i < count; i++) {
-				const answer = await request(`${sim.url}/hailuo/videos`, {
-					method: 'POST',
-					headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-					body: JSON.stringify({ action: 'generate', prompt: `cb ${i}`, async: true }),
-				});
-				ids.push((await answer.body.json()).task_id);
-			}
-			ids.forEach((id) => sim.finishNow(id));
-			return ids.map((id) => sim.finalResult(id));
-		};
+		const bodiesFor = async (count) => await finishedCallbackBodies(sim, TOKEN, count);
 		const triggerId = await n8n.createWorkflow(triggerWorkflow('bench trigger', 'bench-trigger', credentialId, {}));
 		await n8n.activate(triggerId, ['bench-trigger/hailuo']);
 		const plainId = await n8n.createWorkflow(triggerWorkflow('bench trigger unverified', 'bench-trigger-plain', credentialId, { verify: false }));

@@ -6,8 +6,8 @@
  * static data n8n saves.
  */
 const { createSimulator } = require('../simulator/simulator');
-const { N8nInstance } = require('./instance');
-const { triggerWorkflow, node, chain } = require('./workflows');
+const { n8nWithSimulator } = require('./instance');
+const { triggerWorkflow, chain, removeDuplicatesOnTaskId } = require('./workflows');
 const { deliverBatch, executionsByTask, pastNode, failedIn } = require('./batchCallbacks');
 const { settledExecutions, submitTask } = require('../queue/drive');
 
@@ -19,10 +19,7 @@ let n8n;
 let credentialId;
 
 beforeAll(async () => {
-	await sim.start();
-	n8n = await N8nInstance.create();
-	await n8n.setupOwner();
-	({ id: credentialId } = await n8n.createCredential({ apiToken: TOKEN, baseUrl: sim.url }));
+	({ n8n, credentialId } = await n8nWithSimulator(sim, TOKEN));
 }, 2_400_000);
 
 afterAll(async () => {
@@ -33,12 +30,7 @@ afterAll(async () => {
 test('[lines] 20 tasks called back together, each twice, then n8n restarted and all again: exactly 20 executions', async () => {
 	const workflow = triggerWorkflow('Hailuo batch callbacks', 'hailuo-batch', credentialId, { secret: SECRET });
 	workflow.nodes.push(
-		node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', {
-			operation: 'removeItemsSeenInPreviousExecutions',
-			logic: 'removeItemsWithAlreadySeenKeyValues',
-			dedupeValue: '={{ $json.taskId }}',
-			options: {},
-		}, { typeVersion: 2 }),
+		removeDuplicatesOnTaskId(),
 	);
 	workflow.connections = chain(['Hailuo Trigger', 'Remove Duplicates']);
 	const triggerId = await n8n.createWorkflow(workflow);

@@ -8,8 +8,8 @@
  * n8n 2.x says which execution a Retry repeats, 1.x does not).
  */
 const { createSimulator } = require('../simulator/simulator');
-const { N8nInstance, post } = require('./instance');
-const { node, chain } = require('./workflows');
+const { n8nWithSimulator, post } = require('./instance');
+const { generateWorkflow, node, chain } = require('./workflows');
 const { waitFor } = require('../harness/wait');
 
 const TOKEN = 'sk-e2e-crash-token-51c2';
@@ -22,11 +22,8 @@ const linesTest = (name, fn, timeout) => test(`[lines] ${name}`, fn, timeout);
 const fullTest = SUBSET === 'lines' ? test.skip : test;
 
 beforeAll(async () => {
-	await sim.start();
 	// A short grace period, so that the SIGTERM scenarios end within a test's time.
-	n8n = await N8nInstance.create({ env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '8' } });
-	await n8n.setupOwner();
-	({ id: credentialId } = await n8n.createCredential({ apiToken: TOKEN, baseUrl: sim.url }));
+	({ n8n, credentialId } = await n8nWithSimulator(sim, TOKEN, { env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '8' } }));
 }, 2_400_000);
 
 /** What each moment left behind, printed at the end: where the ids were, what the Retry created. */
@@ -49,23 +46,9 @@ let paths = 0;
 /** Start (webhook) -> Prompts -> Hailuo; `start(prompts)` runs it; `settings` go on the Hailuo node (e.g. onError). */
 async function generator(parameters, settings = {}) {
 	const path = `crash-${++paths}`;
-	const nodes = [
-		node('Start', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: `crash-hook-${paths}` }),
-		node('Prompts', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.prompts', options: { destinationFieldName: 'prompt' } }),
-		node('Hailuo', 'n8n-nodes-hailuo.hailuo', { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', ...parameters }, {
-			credentials: { hailuoApi: { id: credentialId, name: 'Hailuo API' } },
-			...settings,
-		}),
-	];
-	const id = await n8n.createWorkflow({ name: `Hailuo crash ${path}`, nodes, connections: chain(['Start', 'Prompts', 'Hailuo']) });
+	const id = await n8n.createWorkflow(generateWorkflow(`Hailuo crash ${path}`, path, credentialId, parameters, settings));
 	await n8n.activate(id, [path]);
-	return {
-		id,
-		start: async (prompts) => {
-			const answer = await n8n.post(`/webhook/${path}`, { prompts });
-			expect(answer.status).toBe(200);
-		},
-	};
+	return { id, start: async (prompts) => expect((await n8n.post(`/webhook/${path}`, { prompts })).status).toBe(200) };
 }
 
 async function onlyExecution(workflowId, predicate, what, timeoutMs = 60_000) {

@@ -347,4 +347,16 @@ class N8nInstance {
 	}
 }
 
-module.exports = { n8nProcessEnv, post, N8nInstance, installN8n, installedVersion, freePort, OWNER };
+/**
+ * What every end-to-end file starts with: the simulator, a real n8n with an
+ * owner, and a Hailuo credential pointing at the simulator.
+ */
+async function n8nWithSimulator(sim, token, options) {
+	await sim.start();
+	const n8n = await N8nInstance.create(options);
+	await n8n.setupOwner();
+	const { id: credentialId } = await n8n.createCredential({ apiToken: token, baseUrl: sim.url });
+	return { n8n, credentialId };
+}
+
+module.exports = { n8nProcessEnv, post, N8nInstance, n8nWithSimulator, installN8n, installedVersion, freePort, OWNER };

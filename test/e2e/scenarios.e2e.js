@@ -12,7 +12,7 @@
 const fs = require('node:fs');
 const { request } = require('undici');
 const { createSimulator } = require('../simulator/simulator');
-const { N8nInstance, freePort } = require('./instance');
+const { n8nWithSimulator, freePort } = require('./instance');
 const { generateWorkflow, triggerWorkflow } = require('./workflows');
 const { waitFor } = require('../harness/wait');
 
@@ -22,10 +22,7 @@ let n8n;
 let credentialId;
 
 beforeAll(async () => {
-	await sim.start();
-	n8n = await N8nInstance.create();
-	await n8n.setupOwner();
-	({ id: credentialId } = await n8n.createCredential({ apiToken: TOKEN, baseUrl: sim.url }));
+	({ n8n, credentialId } = await n8nWithSimulator(sim, TOKEN));
 }, 2_400_000); // a cold install of n8n took up to 20 min on a loaded machine
 
 afterAll(async () => {

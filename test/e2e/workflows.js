@@ -24,15 +24,16 @@ function chain(names) {
 	return connections;
 }
 
-function hailuoNode(credentialId, parameters) {
+function hailuoNode(credentialId, parameters, settings = {}) {
 	return node('Hailuo', `${PKG}.hailuo`, { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', ...parameters }, {
 		credentials: { hailuoApi: { id: credentialId, name: 'Hailuo API' } },
+		...settings,
 	});
 }
 
-/** Start (webhook) -> Prompts -> Hailuo with the given parameters. */
-function generateWorkflow(name, path, credentialId, parameters) {
-	const nodes = [...webhookStart(path), hailuoNode(credentialId, parameters)];
+/** Start (webhook) -> Prompts -> Hailuo with the given parameters; `settings` go on the Hailuo node (e.g. onError). */
+function generateWorkflow(name, path, credentialId, parameters, settings) {
+	const nodes = [...webhookStart(path), hailuoNode(credentialId, parameters, settings)];
 	return { name, nodes, connections: chain(['Start', 'Prompts', 'Hailuo']) };
 }
 
@@ -49,4 +50,14 @@ function triggerWorkflow(name, webhookId, credentialId, parameters) {
 	};
 }
 
-module.exports = { generateWorkflow, triggerWorkflow, node, chain };
+/** n8n's Remove Duplicates keyed on the task id, the step users put after a trigger (measured, not relied on). */
+function removeDuplicatesOnTaskId(name = 'Remove Duplicates') {
+	return node(name, 'n8n-nodes-base.removeDuplicates', {
+		operation: 'removeItemsSeenInPreviousExecutions',
+		logic: 'removeItemsWithAlreadySeenKeyValues',
+		dedupeValue: '={{ $json.taskId }}',
+		options: {},
+	}, { typeVersion: 2 });
+}
+
+module.exports = { generateWorkflow, triggerWorkflow, node, chain, removeDuplicatesOnTaskId };

@@ -6,7 +6,7 @@
  * order (c1 -> b3 -> c2 span one restart of every process).
  */
 const { createSimulator } = require('../simulator/simulator');
-const { triggerWorkflow, node, chain } = require('../e2e/workflows');
+const { triggerWorkflow, node, chain, removeDuplicatesOnTaskId } = require('../e2e/workflows');
 const { waitFor } = require('../harness/wait');
 const { QueueCluster } = require('./cluster');
 const { generator, finishedExecutions, settledExecutions, postJson, servedBytes, submitTask, nodeOutput } = require('./drive');
@@ -182,12 +182,7 @@ describe('n8n in queue mode (main + 2 workers + 2 webhook processors)', () => {
 			// The recipe for copies n8n cannot tell apart: Remove Duplicates keyed on the task id.
 			const workflow = triggerWorkflow('Hailuo Trigger queue', 'hailuo-queue-trigger', credentialId, { secret: SECRET });
 			workflow.nodes.push(
-				node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', {
-					operation: 'removeItemsSeenInPreviousExecutions',
-					logic: 'removeItemsWithAlreadySeenKeyValues',
-					dedupeValue: '={{ $json.taskId }}',
-					options: {},
-				}, { typeVersion: 2 }),
+				removeDuplicatesOnTaskId(),
 				node('Delivered', 'n8n-nodes-base.noOp', {}),
 			);
 			workflow.connections = chain(['Hailuo Trigger', 'Remove Duplicates', 'Delivered']);
@@ -316,12 +311,7 @@ describe('n8n in queue mode (main + 2 workers + 2 webhook processors)', () => {
 			sim.set({ queryLatencyMs: 50 });
 			const workflow = triggerWorkflow('Hailuo Trigger batch', 'hailuo-queue-batch', credentialId, { secret: SECRET });
 			workflow.nodes.push(
-				node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', {
-					operation: 'removeItemsSeenInPreviousExecutions',
-					logic: 'removeItemsWithAlreadySeenKeyValues',
-					dedupeValue: '={{ $json.taskId }}',
-					options: {},
-				}, { typeVersion: 2 }),
+				removeDuplicatesOnTaskId(),
 			);
 			// The recipe that holds under this load: one row per task id in Postgres, claimed atomically.
 			cluster.pg.sql('CREATE TABLE IF NOT EXISTS hailuo_claimed (task_id text PRIMARY KEY)');
