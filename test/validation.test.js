@@ -27,6 +27,11 @@ describe('validation before any paid request', () => {
 		expect(error.description).toContain('Describe the video');
 	});
 
+	test("Download Video with an empty 'Put Output File in Field' is refused before anything is paid (Poll and Pause)", async () => {
+		// From an expression: n8n itself refuses the field left empty in the editor.
+		await expectRejected(textToVideo({ download: true, binaryPropertyName: '={{ $json.field }}' }), [{ prompt: 'a fox', field: '  ' }], /Put Output File in Field: is empty/);
+	});
+
 	test('the bad item is named, and nothing is submitted for the good ones either', async () => {
 		const error = await expectRejected(textToVideo(), [{ prompt: 'fine' }, { prompt: 'also fine' }, { prompt: '' }], /^Prompt: is empty$/);
 		expect(error.context.itemIndex).toBe(2);

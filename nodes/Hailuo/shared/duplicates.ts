@@ -61,7 +61,8 @@ function synced(ctx: IWebhookFunctions): Record<string, number> {
 		for (const [id, at] of Object.entries(stored)) {
 			if (typeof at === 'number' && (set[id] === undefined || set[id] < at)) set[id] = at;
 		}
-		trim(set, Date.now());
+		// Ids past the window are ignored when read; trimming (a sort) waits until the set outgrows its cap.
+		if (Object.keys(set).length > MAX_IDS) trim(set, Date.now());
 	}
 	staticData.seenTasks = set;
 	return set;

@@ -86,7 +86,7 @@ export class SubmissionLedger {
 	private readonly runIndex: number;
 
 	/** The execution this Retry repeats, where n8n says; undefined otherwise (and outside a Retry). */
-	readonly retriedExecution: string | undefined;
+	private readonly retriedExecution: string | undefined;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -136,6 +136,11 @@ export class SubmissionLedger {
 		for (const key of known) this.entries[key] ??= { execution: this.execution };
 		if (known.length > 0 && this.ctx.getMode() === 'retry') await this.mark(known.map((key) => marker(this.execution, key)));
 		return found;
+	}
+
+	/** The execution whose log lines name what an earlier run sent: the one a Retry repeats (where n8n says), else this one run again. */
+	get earlierExecution(): string | undefined {
+		return this.ctx.getMode() === 'retry' ? this.retriedExecution : this.execution;
 	}
 
 	/** Remembers a task picked up from an earlier run, for the context this run leaves. */

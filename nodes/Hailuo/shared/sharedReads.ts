@@ -1,8 +1,9 @@
-import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { HailuoApi } from './api';
 import { BATCH_LIMIT, CREDENTIAL_NAME } from './constants';
+import { readTasks } from './waiting';
+import type { TaskRead } from './waiting';
 
 /**
  * Callbacks that arrive together share their verification reads. Up to
@@ -41,30 +42,25 @@ function laneOf(api: HailuoApi): Lane {
 	return lane;
 }
 
-/** Reads the waiters' tasks in one request; a task the batch answer leaves out is read alone (which tells a 404). */
+/** Reads the waiters' tasks: a lone one alone, several in one request (see readTasks). */
 async function readTogether(batch: Waiter[]) {
-	let records = new Map<string, IDataObject>();
-	try {
-		records = batch.length > 1 ? await batch[0].api.retrieveBatch(batch.map((w) => w.taskId)) : records;
-	} catch (error) {
-		// A gateway without the batch action refuses it with a 4xx: read one by one then. Anything else holds for all.
-		const refusedAction = error instanceof NodeApiError && /^4\d\d$/.test(String(error.httpCode)) && error.httpCode !== '429';
-		if (!refusedAction) {
-			for (const waiter of batch) waiter.reject(error);
-			return;
-		}
+	if (batch.length === 1) {
+		const [waiter] = batch;
+		await waiter.api.retrieve(waiter.taskId).then(waiter.resolve, waiter.reject);
+		return;
 	}
-	await Promise.all(
-		batch.map(async (waiter) => {
-			const record = records.get(waiter.taskId);
-			if (record) return waiter.resolve(record);
-			try {
-				waiter.resolve(await waiter.api.retrieve(waiter.taskId));
-			} catch (error) {
-				waiter.reject(error);
-			}
-		}),
-	);
+	let reads: Map<string, TaskRead>;
+	try {
+		reads = await readTasks(batch[0].api, batch.map((w) => w.taskId));
+	} catch (error) {
+		for (const waiter of batch) waiter.reject(error);
+		return;
+	}
+	for (const waiter of batch) {
+		const read = reads.get(waiter.taskId);
+		if (read && 'record' in read) waiter.resolve(read.record);
+		else waiter.reject(read?.error);
+	}
 }
 
 async function run(lane: Lane, batch: Waiter[]) {

@@ -1,10 +1,12 @@
-import type { NodeApiError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { sleepOrCancel } from './api';
 import type { HailuoApi } from './api';
 import { stopsTheRun } from './apiErrors';
 import { BATCH_LIMIT } from './constants';
 import { asNodeError } from './nodeErrors';
+import type { ItemError } from './nodeErrors';
 import { readTask, unknownTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
@@ -76,48 +78,71 @@ export async function pollTasks(
 	return tasks;
 }
 
-async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, PolledTask>, createdHere: boolean) {
-	let records = new Map<string, object>();
+/** One task's read: its record, or why it could not be read. */
+export type TaskRead = { record: IDataObject } | { error: ItemError };
+
+/** A 4xx other than 429: a gateway without the batch action refuses it so. */
+function batchActionRefused(error: unknown): boolean {
+	const status = Number((error as NodeApiError).httpCode);
+	return status >= 400 && status < 500 && status !== 429;
+}
+
+/**
+ * Reads up to BATCH_LIMIT tasks in one retrieve_batch. A task the answer
+ * leaves out is read alone, which tells an unknown id (404) from a batch that
+ * merely skipped it; a batch action the gateway refuses falls back to reading
+ * every task alone. Throws when the account itself is refused (every read
+ * would be), or when the batch read fails otherwise (after the API module's
+ * retries); anything else is the task's own read.
+ */
+export async function readTasks(api: HailuoApi, ids: string[]): Promise<Map<string, TaskRead>> {
+	let records = new Map<string, IDataObject>();
 	try {
 		records = await api.retrieveBatch(ids);
 	} catch (error) {
-		if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
-		const apiFailure = error as NodeApiError;
-		const status = Number(apiFailure.httpCode);
-		if (!(status >= 400 && status < 500 && status !== 429)) {
-			// A failed round (after the API module's own retries) loses nothing:
-			// the tasks stay running and the next round asks again.
-			for (const id of ids) (tasks.get(id) as PolledTask).lastPollError = apiFailure.message;
-			return;
+		if (stopsTheRun(error) || !batchActionRefused(error)) throw asNodeError(api.ctx.getNode(), error);
+	}
+	const reads = new Map<string, TaskRead>();
+	for (const id of ids) {
+		const record = records.get(id);
+		if (record) {
+			reads.set(id, { record });
+			continue;
 		}
-		// The batch action itself is refused (a gateway without it): read the tasks one by one.
+		try {
+			reads.set(id, { record: await api.retrieve(id) });
+		} catch (error) {
+			if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
+			reads.set(id, { error: asNodeError(api.ctx.getNode(), error) });
+		}
+	}
+	return reads;
+}
+
+async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, PolledTask>, createdHere: boolean) {
+	let reads: Map<string, TaskRead>;
+	try {
+		reads = await readTasks(api, ids);
+	} catch (error) {
+		if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
+		// A failed round loses nothing: the tasks stay running and the next round asks again.
+		for (const id of ids) (tasks.get(id) as PolledTask).lastPollError = (error as Error).message;
+		return;
 	}
 	for (const id of ids) {
 		const task = tasks.get(id) as PolledTask;
-		const record = records.get(id);
-		if (record) {
-			task.record = record;
-			task.outcome = { ...readTask(record), taskId: id };
-			task.lastPollError = undefined;
+		const read = reads.get(id) as TaskRead;
+		if ('error' in read) {
+			if (read.error instanceof NodeApiError && read.error.httpCode === '404' && !createdHere) task.problem = read.error;
+			else task.lastPollError = read.error.message;
 			continue;
 		}
-		// Missing from the batch answer: ask for it alone, which tells an
-		// unknown id (404) from a batch that merely left it out.
-		try {
-			const single = await api.retrieve(id);
-			if (typeof single.id === 'string' && single.id !== id) {
-				task.lastPollError = `The API answered with task ${single.id} when asked for ${id}`;
-				continue;
-			}
-			task.record = single;
-			task.outcome = { ...readTask(single), taskId: id };
-			task.lastPollError = undefined;
-		} catch (error) {
-			// An account-wide refusal holds for every other task too: stop, as the batch read does.
-			if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
-			const apiFailure = error as NodeApiError;
-			if (apiFailure.httpCode === '404' && !createdHere) task.problem = apiFailure;
-			else task.lastPollError = apiFailure.message;
+		if (typeof read.record.id === 'string' && read.record.id !== id) {
+			task.lastPollError = `The API answered with task ${read.record.id} when asked for ${id}`;
+			continue;
 		}
+		task.record = read.record;
+		task.outcome = { ...readTask(read.record), taskId: id };
+		task.lastPollError = undefined;
 	}
 }

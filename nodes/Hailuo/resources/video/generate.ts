@@ -193,6 +193,7 @@ export async function generate(
 	const pause = chosen === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
 	const callbackToResume = pause ? await resumeUrl(this, api.baseUrl) : undefined;
+	const download = chosen === 'submitOnly' ? undefined : readDownload(this, api.baseUrl, settings);
 
 	// Every item is checked before the first paid request.
 	const submissions: Submission[] = [];
@@ -211,8 +212,7 @@ export async function generate(
 	await submitAll(this, api, toSend, results, settings, ledger);
 	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
 	try {
-		const earlierExecution = this.getMode() === 'retry' ? ledger.retriedExecution : this.getExecutionId();
-		for (const s of refused) results.fail(s.index, alreadySent(this, s.index, earlierExecution));
+		for (const s of refused) results.fail(s.index, alreadySent(this, s.index, ledger.earlierExecution));
 	} catch (error) {
 		throw withSubmittedTasks(this, error, submissions);
 	}
@@ -246,7 +246,7 @@ export async function generate(
 			},
 		);
 		const entries = withTask.map((s) => ({ index: s.index, taskId: s.taskId }));
-		await settleAll(this, results, entries, polled, settings, readDownload(this, api.baseUrl, settings));
+		await settleAll(this, results, entries, polled, settings, download);
 	} catch (error) {
 		throw withSubmittedTasks(this, error, submissions);
 	}
