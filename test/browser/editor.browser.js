@@ -53,11 +53,15 @@ describe('the nodes panel', () => {
 			const entry = await editor.searchFor(page, search, term, NODE_TYPE);
 			expect({ term, name: entry.name, description: entry.description }).toEqual({ term, name: NODE.displayName, description: NODE.description });
 		}
-		// Its actions are the node's operations, e.g. "Text to Video".
+		// Its actions are the node's operations, e.g. "Text to Video", with their short labels, not the texts a tool's model reads.
 		await editor.entryLocator(page, NODE_TYPE).first().click();
-		const textToVideo = NODE.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('video'));
-		const action = textToVideo.options.find((o) => o.value === 'textToVideo').action;
+		const operations = NODE.properties.filter((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('video'));
+		const [shown] = operations.filter((p) => p.displayOptions.show['@version'] === undefined);
+		const [toolTexts] = operations.filter((p) => p.displayOptions.show['@version'] !== undefined);
+		const action = shown.options.find((o) => o.value === 'textToVideo').action;
 		await expect(page.locator('[data-test-id=item-iterator-item]', { hasText: action }).first().isVisible()).resolves.toBe(true);
+		const toolAction = toolTexts.options.find((o) => o.value === 'textToVideo').action;
+		await expect(page.getByText(toolAction.slice(0, 40)).count()).resolves.toBe(0);
 	});
 
 	test('on an empty canvas the same searches find the Hailuo entry, whose triggers add a Hailuo Trigger', async () => {

@@ -15,10 +15,22 @@ const { WorkflowExecute, ExecutionLifecycleHooks, WebhookContext } = require('n8
 const DIST = path.resolve(__dirname, '..', '..', 'dist');
 const PACKAGE = 'n8n-nodes-hailuo';
 
+/**
+ * The tool variant n8n derives from a node with `usableAsTool` ("Hailuo
+ * Tool"): the same node under the type name plus "Tool". n8n 2.x's AI Agent
+ * runs it as a node run, as here.
+ */
+function toolVariant(node) {
+	const tool = Object.create(node);
+	tool.description = { ...node.description, name: `${node.description.name}Tool`, displayName: `${node.description.displayName} Tool` };
+	return tool;
+}
+
 function loadPackage() {
 	const { Hailuo } = require(path.join(DIST, 'nodes/Hailuo/Hailuo.node.js'));
 	const { HailuoApi } = require(path.join(DIST, 'credentials/HailuoApi.credentials.js'));
-	const nodes = { [`${PACKAGE}.hailuo`]: new Hailuo() };
+	const hailuo = new Hailuo();
+	const nodes = { [`${PACKAGE}.hailuo`]: hailuo, [`${PACKAGE}.hailuoTool`]: toolVariant(hailuo) };
 	try {
 		const { HailuoTrigger } = require(path.join(DIST, 'nodes/Hailuo/HailuoTrigger.node.js'));
 		nodes[`${PACKAGE}.hailuoTrigger`] = new HailuoTrigger();

@@ -26,6 +26,8 @@ export interface ApiSettings {
 	maxRetries: number;
 	/** Aborts waits between retries (the execution was cancelled). */
 	signal?: AbortSignal;
+	/** No request runs, and no retry waits, past this moment (epoch ms): a tool call must answer by then. */
+	deadline?: number;
 }
 
 export interface GenerateRequest {
@@ -136,6 +138,7 @@ export class HailuoApi {
 			requestTimeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutSeconds * 1000,
 			maxRetries: settings.maxRetries ?? DEFAULTS.maxRetries,
 			signal: settings.signal,
+			deadline: settings.deadline,
 		});
 	}
 
@@ -210,7 +213,14 @@ export class HailuoApi {
 			const retryable = ctx.submission
 				? certainlyNotSent && isTransient(failure)
 				: isTransient(failure) && !isAccountProblem(failure);
-			if (!retryable || attempts > this.settings.maxRetries || this.settings.signal?.aborted) {
+			const backoff = Math.min(BACKOFF.baseMs * 2 ** (attempts - 1), BACKOFF.maxMs);
+			const jitter = backoff * 0.2 * Math.random();
+			const delay =
+				attempt.retryAfterMs !== undefined
+					? Math.min(attempt.retryAfterMs, BACKOFF.retryAfterCapMs)
+					: backoff + jitter;
+			const pastDeadline = this.settings.deadline !== undefined && Date.now() + delay >= this.settings.deadline;
+			if (!retryable || attempts > this.settings.maxRetries || pastDeadline || this.settings.signal?.aborted) {
 				throw apiError(this.ctx.getNode(), failure, {
 					...ctx,
 					baseUrl: this.baseUrl,
@@ -219,17 +229,17 @@ export class HailuoApi {
 					waitedMs: Date.now() - started,
 				});
 			}
-			const backoff = Math.min(BACKOFF.baseMs * 2 ** (attempts - 1), BACKOFF.maxMs);
-			const jitter = backoff * 0.2 * Math.random();
-			const delay =
-				attempt.retryAfterMs !== undefined
-					? Math.min(attempt.retryAfterMs, BACKOFF.retryAfterCapMs)
-					: backoff + jitter;
 			this.ctx.logger.warn(
 				`Hailuo API: ${ctx.doing} failed (${describe(failure)}), retry ${attempts}/${this.settings.maxRetries} in ${Math.round(delay)} ms`,
 			);
 			await sleepOrCancel(this.ctx, delay, this.settings.signal);
 		}
+	}
+
+	/** The Request Timeout, cut to what is left before the deadline (at least 1 s, so a late request still gets an answer). */
+	private requestTimeoutMs(): number {
+		const { requestTimeoutMs, deadline } = this.settings;
+		return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - Date.now()));
 	}
 
 	private async attempt(path: string, body: IDataObject): Promise<Attempt> {
@@ -242,7 +252,7 @@ export class HailuoApi {
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: this.settings.requestTimeoutMs,
+			timeout: this.requestTimeoutMs(),
 		};
 		try {
 			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(

@@ -69,6 +69,7 @@ function settleTask(
 	index: number,
 	task: PolledTask,
 	settings: RunSettings,
+	pendingHint: ((taskId: string) => string) | undefined,
 ) {
 	const { outcome } = task;
 	const timeoutSeconds = settings.timeoutMs / 1000;
@@ -109,7 +110,8 @@ function settleTask(
 	}
 	const json = simplify(outcome);
 	if (!outcome.finished) {
-		json.hint = task.lastPollError ? `${pickUp} Last status check failed: ${task.lastPollError}` : pickUp;
+		const next = pendingHint?.(taskId) ?? pickUp;
+		json.hint = task.lastPollError ? `${next} Last status check failed: ${task.lastPollError}` : next;
 	}
 	results.set(index, json);
 }
@@ -117,7 +119,8 @@ function settleTask(
 /**
  * The output of every waited-for task, by the user's rules, then the videos
  * when asked for. `entries` pairs input items with task ids (several items may
- * wait for the same task).
+ * wait for the same task). `pendingHint` says what to do with a task still
+ * running (a tool's next call), instead of the workflow advice.
  */
 export async function settleAll(
 	ctx: IExecuteFunctions,
@@ -126,10 +129,11 @@ export async function settleAll(
 	polled: Map<string, PolledTask>,
 	settings: RunSettings,
 	download: DownloadSettings | undefined,
+	pendingHint?: (taskId: string) => string,
 ) {
 	const settled = entries.map(({ index, taskId }) => {
 		const task = polled.get(taskId) as PolledTask;
-		settleTask(ctx, results, index, task, settings);
+		settleTask(ctx, results, index, task, settings, pendingHint);
 		return { index, outcome: task.outcome };
 	});
 	if (download) await attachVideos(ctx, results, settled, settings, download);

@@ -4,7 +4,7 @@ import { HailuoApi } from './api';
 import { DEFAULTS, DOWNLOAD_TIMEOUT_MS, LIMITS } from './constants';
 import type { DownloadSettings } from './download';
 import { ItemResults } from './results';
-import { runsAsTool, TOOL_TIMEOUT_SECONDS } from './tool';
+import { runsAsTool, TOOL_ANSWER_SECONDS } from './tool';
 import { InputError, isOfficialApi } from './validation';
 
 /**
@@ -23,6 +23,14 @@ export interface RunSettings {
 	simplify: boolean;
 	/** Submissions one run may make (the spend guard). */
 	maxVideos: number;
+	/** The node runs as a tool of an AI Agent or an MCP client. */
+	asTool: boolean;
+	/**
+	 * As a tool, when the call must have answered (epoch ms): its Timeout counts
+	 * from the start of the call, submission and retries included, not from the
+	 * start of the wait.
+	 */
+	answerBy?: number;
 }
 
 function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
@@ -30,7 +38,8 @@ function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
 	const check = new InputError(ctx.getNode(), 0);
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
 	const pollIntervalSeconds = check.number('Poll Interval', value('pollInterval', DEFAULTS.pollIntervalSeconds), LIMITS.pollIntervalSeconds, 'seconds');
-	const defaultTimeout = runsAsTool(ctx.getNode().type) ? TOOL_TIMEOUT_SECONDS : DEFAULTS.timeoutSeconds;
+	const asTool = runsAsTool(ctx.getNode().type);
+	const defaultTimeout = asTool ? TOOL_ANSWER_SECONDS : DEFAULTS.timeoutSeconds;
 	const timeoutSeconds = check.number('Timeout', value('timeout', defaultTimeout), LIMITS.timeoutSeconds, 'seconds');
 	if (polls && pollIntervalSeconds > timeoutSeconds) {
 		check.fail('Poll Interval', `${pollIntervalSeconds} s is longer than the timeout (${timeoutSeconds} s)`, 'Use an interval shorter than the timeout, or the node would give up before asking once.');
@@ -45,7 +54,14 @@ function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
 		onTaskFailure: value('onTaskFailure', 'output') === 'error' ? 'error' : 'output',
 		simplify: ctx.getNodeParameter('simplify', 0, true) !== false,
 		maxVideos: Math.floor(check.number('Max Videos per Run', value('maxVideos', DEFAULTS.maxVideosPerRun), LIMITS.maxVideosPerRun, 'videos')),
+		asTool,
+		answerBy: asTool ? Date.now() + timeoutSeconds * 1000 : undefined,
 	};
+}
+
+/** How long a wait that starts now may last: the Timeout, or as a tool what is left of the call's. */
+export function waitBudgetMs(settings: RunSettings): number {
+	return settings.answerBy === undefined ? settings.timeoutMs : Math.max(0, settings.answerBy - Date.now());
 }
 
 export interface Run {
@@ -59,7 +75,7 @@ export interface Run {
 export async function startRun(ctx: IExecuteFunctions, polls: boolean): Promise<Run> {
 	const settings = readRunSettings(ctx, polls);
 	const signal = ctx.getExecutionCancelSignal();
-	const api = await HailuoApi.connect(ctx, { ...settings, signal });
+	const api = await HailuoApi.connect(ctx, { ...settings, signal, deadline: settings.answerBy });
 	return { settings, api, signal, results: new ItemResults(ctx, ctx.getInputData().length) };
 }
 

@@ -1,16 +1,72 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
 /**
- * The Hailuo node used as an AI Agent tool ("Hailuo Tool"). An agent waits for
- * the tool's answer, so the tool waits less than a workflow does by default,
- * and its description tells the model how long a call takes and what it
- * returns.
+ * The Hailuo node used as a tool, by n8n's AI Agent or by an MCP client
+ * through n8n's MCP Server Trigger ("Hailuo Tool").
+ *
+ * A tool call must answer before its caller gives up: MCP clients give a call
+ * 60 s (the official SDK's default request timeout), a video takes 1 to 2
+ * minutes. So a tool answers within TOOL_ANSWER_SECONDS, with the video or with
+ * its task id, and the Task > Wait tool picks the task up.
  */
 
-export const TOOL_TIMEOUT_SECONDS = 300;
+/** What a tool call takes at most by default, counted from its start: well inside an MCP client's 60 s. */
+export const TOOL_ANSWER_SECONDS = 45;
 
-export const TOOL_DESCRIPTION =
-	`Generates a short video with Hailuo (MiniMax) from a text prompt (or an image URL and a prompt). A call takes 1 to 2 minutes and returns the video's URL (videoUrl); if the video is not ready within ${TOOL_TIMEOUT_SECONDS / 60} minutes it returns the task ID with state "pending" instead. Every call is billed: call it once per video.`;
+/** A tool call with the same arguments this soon after another gets that call's task, not a new paid one. */
+export const REPEAT_WINDOW_MINUTES = 10;
 
-/** Whether the node runs as an AI Agent tool: n8n names the tool variant after the node, plus "Tool". */
+/** Whether the node runs as a tool: n8n names the tool variant of a node after it, plus "Tool". */
 export function runsAsTool(nodeType: string): boolean {
 	return nodeType.endsWith('Tool');
+}
+
+const ANSWERS = `It answers within ${TOOL_ANSWER_SECONDS} seconds: with videoUrl when the video is ready, otherwise with taskId and state "pending"`;
+const DO_NOT_REPEAT = `Do not call this tool again for the same video: the same arguments within ${REPEAT_WINDOW_MINUTES} minutes return the same task, new arguments are billed again. For another version, vary the prompt`;
+
+/**
+ * What the model reads of each operation, with the tool description on "Set
+ * Automatically": n8n sends "<this text> in Hailuo".
+ */
+const TOOL_ACTIONS: Record<string, string | undefined> = {
+	textToVideo: `Generate a video from a text prompt. Each call is billed and starts one generation, which takes 1 to 2 minutes. ${ANSWERS}; then pass that taskId to the tool that waits for a Hailuo task. ${DO_NOT_REPEAT}`,
+	imageToVideo: `Generate a video from a public image URL (the first frame) and a prompt. Each call is billed and starts one generation, which takes 1 to 2 minutes. ${ANSWERS}; then pass that taskId to the tool that waits for a Hailuo task. ${DO_NOT_REPEAT}`,
+	wait: `Wait for a video started earlier, given its taskId, and return its videoUrl. Free: reading a task is not billed. ${ANSWERS}; then call this tool again with the same taskId. Never start a new video for a task that is still pending`,
+	get: 'Read the state of a video task, given its taskId, at once and for free: videoUrl when it is ready, state "pending" or "processing" while it is being made',
+	getMany: 'Read the state of up to 50 video tasks, given their taskIds, at once and for free',
+};
+
+/** The tool description n8n offers when it is switched to "Set Manually". */
+export const TOOL_DESCRIPTION = `${TOOL_ACTIONS.textToVideo}.`;
+
+/**
+ * A copy of a resource's Operation parameter that carries the tool texts as
+ * its actions. n8n builds a tool's automatic description from the first
+ * "operation" parameter of the resource (n8n-workflow's
+ * resolveResourceAndOperation, 1.123 and 2.x), whatever it shows; the nodes
+ * panel lists the actions of the first one shown in the node's version. This
+ * copy is shown in no version: it changes what a model reads, and nothing in
+ * the editor.
+ */
+export function toolActions(resource: string, operations: INodePropertyOptions[]): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource], '@version': [0] } },
+		options: operations.map((operation) => ({
+			...operation,
+			action: TOOL_ACTIONS[String(operation.value)] ?? operation.action,
+		})),
+		// Never shown, so never set: the value comes from the Operation parameter the editor shows.
+		default: '',
+	};
+}
+
+/** What a tool's pending answer tells the model to do next. */
+export function toolPendingHint(taskId: string, startedByThisCall: boolean): string {
+	return startedByThisCall
+		? `The video is still being generated. To get it, call the tool that waits for a Hailuo task with taskId "${taskId}". Do not call this tool again for it: a new call with other arguments is billed as a new video.`
+		: `The video is still being generated. Call this tool again with taskId "${taskId}" to keep waiting.`;
 }

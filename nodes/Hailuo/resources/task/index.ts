@@ -1,6 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { downloadFields, options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
+import { toolActions } from '../../shared/tool';
 import { get, taskIdField } from './get';
 import { getMany, taskIdsField } from './getMany';
 import { wait } from './wait';
@@ -9,28 +10,31 @@ export const taskHandlers = { get, getMany, wait };
 
 const show = { resource: ['task'] };
 
+const operations: INodePropertyOptions[] = [
+	{ name: 'Get', value: 'get', description: 'Get the current state of a task', action: 'Get task' },
+	{
+		name: 'Get Many',
+		value: 'getMany',
+		description: 'Get the state of up to 50 tasks in one request',
+		action: 'Get many tasks',
+	},
+	{
+		name: 'Wait',
+		value: 'wait',
+		description: 'Wait until a task has finished, then output its video',
+		action: 'Wait for task to finish',
+	},
+];
+
 export const taskDescription: INodeProperties[] = [
+	toolActions('task', operations),
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show },
-		options: [
-			{ name: 'Get', value: 'get', description: 'Get the current state of a task', action: 'Get task' },
-			{
-				name: 'Get Many',
-				value: 'getMany',
-				description: 'Get the state of up to 50 tasks in one request',
-				action: 'Get many tasks',
-			},
-			{
-				name: 'Wait',
-				value: 'wait',
-				description: 'Wait until a task has finished, then output its video',
-				action: 'Wait for task to finish',
-			},
-		],
+		options: operations,
 		default: 'get',
 	},
 	taskIdField,

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError } from '../../shared/nodeErrors';
 import { settleAll } from '../../shared/results';
-import { readDownload, startRun } from '../../shared/settings';
+import { readDownload, startRun, waitBudgetMs } from '../../shared/settings';
+import { toolPendingHint } from '../../shared/tool';
 import { pollTasks } from '../../shared/waiting';
 import { readTaskIdPerItem } from './taskIdInput';
 
@@ -15,7 +16,7 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 	try {
 		polled = await pollTasks(api, [...new Set(wanted.map((w) => w.taskId))], {
 			intervalMs: settings.pollIntervalMs,
-			timeoutMs: settings.timeoutMs,
+			timeoutMs: waitBudgetMs(settings),
 			pollFirst: true,
 			signal,
 		});
@@ -24,6 +25,7 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 		stopped.description = `${stopped.description ?? ''} Tasks being waited for: ${wanted.map((w) => w.taskId).join(', ')}.`.trim();
 		throw stopped;
 	}
-	await settleAll(this, results, wanted, polled, settings, readDownload(this, api.baseUrl, settings));
+	const pendingHint = settings.asTool ? (taskId: string) => toolPendingHint(taskId, false) : undefined;
+	await settleAll(this, results, wanted, polled, settings, readDownload(this, api.baseUrl, settings), pendingHint);
 	return results.toArray();
 }

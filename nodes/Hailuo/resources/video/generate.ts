@@ -8,13 +8,15 @@ import { mapBounded } from '../../shared/concurrency';
 import { PROMPT_MAX_LENGTH } from '../../shared/constants';
 import { settleAll } from '../../shared/results';
 import type { ItemResults } from '../../shared/results';
-import { readDownload, startRun } from '../../shared/settings';
+import { RepeatedCalls, repeatHint, uncertainRepeat } from '../../shared/repeatedCalls';
+import { readDownload, startRun, waitBudgetMs } from '../../shared/settings';
 import type { RunSettings } from '../../shared/settings';
 import { simplify, unknownTask } from '../../shared/taskRecord';
 import { asNodeError, cancelled } from '../../shared/nodeErrors';
 import type { ItemError } from '../../shared/nodeErrors';
 import { InputError } from '../../shared/validation';
 import { assertSingleItem, resumeUrl, waitForCallback } from '../../shared/pause';
+import { toolPendingHint } from '../../shared/tool';
 import { pollTasks } from '../../shared/waiting';
 import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
@@ -28,8 +30,10 @@ interface Submission {
 	key: string;
 	taskId?: string;
 	answer?: IDataObject;
-	/** Submitted by an earlier run of this execution (a Retry), not by this one. */
+	/** Submitted by an earlier run of this execution (a Retry), or by an earlier tool call with the same arguments; not by this one. */
 	pickedUp?: boolean;
+	/** As a tool: how long ago the call this one repeats started the task. */
+	repeatOfMs?: number;
 }
 
 /** The request for one item, checked field by field before anything is paid for. */
@@ -126,6 +130,7 @@ async function submitAll(
 	results: ItemResults,
 	settings: RunSettings,
 	ledger: SubmissionLedger,
+	repeats: RepeatedCalls | undefined,
 ) {
 	const { settled, stoppedBy } = await mapBounded(
 		submissions,
@@ -137,9 +142,15 @@ async function submitAll(
 				submission.taskId = taskId;
 				submission.answer = answer;
 				ledger.accepted(submission.key, submission.index, taskId);
+				repeats?.accepted(submission.body, taskId);
 			} catch (error) {
-				if (createdNoTask(error)) await ledger.notCreated(submission.key);
-				else ledger.uncertain(submission.index);
+				if (createdNoTask(error)) {
+					await ledger.notCreated(submission.key);
+					repeats?.forget(submission.body);
+				} else {
+					ledger.uncertain(submission.index);
+					repeats?.uncertain(submission.body);
+				}
 				throw asNodeError(ctx.getNode(), error);
 			}
 		},
@@ -182,6 +193,44 @@ async function sortByEarlierRuns(ledger: SubmissionLedger, submissions: Submissi
 	return { toSend, refused };
 }
 
+/**
+ * As a tool: calls that repeat an earlier call's arguments get its task
+ * instead of a new paid one; those whose earlier call may have started a
+ * video without an id are refused. Returns what is left to send.
+ */
+async function takeRepeats(
+	ctx: IExecuteFunctions,
+	repeats: RepeatedCalls,
+	submissions: Submission[],
+	results: ItemResults,
+): Promise<Submission[]> {
+	const toSend: Submission[] = [];
+	for (const submission of submissions) {
+		const earlier = await repeats.earlierOrClaim(submission.body);
+		if (earlier === undefined) {
+			toSend.push(submission);
+		} else if (earlier.kind === 'uncertain') {
+			results.fail(submission.index, uncertainRepeat(ctx, submission.index, earlier.ageMs));
+		} else {
+			submission.taskId = earlier.taskId;
+			submission.pickedUp = true;
+			submission.repeatOfMs = earlier.ageMs;
+			repeats.reused(earlier.taskId, earlier.ageMs);
+		}
+	}
+	return toSend;
+}
+
+/** Tells the model, in the item of a repeated call, that its task is an earlier call's. */
+function explainRepeats(results: ItemResults, submissions: Submission[]) {
+	for (const s of submissions) {
+		const json = results.succeeded(s.index) ? results.item(s.index)?.json : undefined;
+		if (s.repeatOfMs === undefined || s.taskId === undefined || json === undefined) continue;
+		const hint = typeof json.hint === 'string' ? ` ${json.hint}` : '';
+		json.hint = `${repeatHint(s.taskId, s.repeatOfMs)}${hint}`;
+	}
+}
+
 export async function generate(
 	this: IExecuteFunctions,
 	operation: VideoOperation,
@@ -207,9 +256,16 @@ export async function generate(
 	}
 
 	const ledger = SubmissionLedger.open(this);
-	const { toSend, refused } = await sortByEarlierRuns(ledger, submissions);
-	guardSpend(this, toSend.length, settings);
-	await submitAll(this, api, toSend, results, settings, ledger);
+	const repeats = settings.asTool ? RepeatedCalls.open(this) : undefined;
+	const sorted = await sortByEarlierRuns(ledger, submissions);
+	const toSend = repeats ? await takeRepeats(this, repeats, sorted.toSend, results) : sorted.toSend;
+	const { refused } = sorted;
+	try {
+		guardSpend(this, toSend.length, settings);
+		await submitAll(this, api, toSend, results, settings, ledger, repeats);
+	} finally {
+		repeats?.release();
+	}
 	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
 	try {
 		for (const s of refused) results.fail(s.index, alreadySent(this, s.index, ledger.earlierExecution));
@@ -227,6 +283,7 @@ export async function generate(
 				: s.answer;
 			results.set(s.index, json);
 		}
+		explainRepeats(results, withTask);
 		if (pause && withTask.length === 1) await waitForCallback(this, withTask[0].taskId, settings.timeoutMs);
 		return results.toArray();
 	}
@@ -238,7 +295,7 @@ export async function generate(
 			withTask.map((s) => s.taskId),
 			{
 				intervalMs: settings.pollIntervalMs,
-				timeoutMs: settings.timeoutMs,
+				timeoutMs: waitBudgetMs(settings),
 				// Tasks of an earlier run may have finished meanwhile.
 				pollFirst: withTask.some((s) => s.pickedUp),
 				createdHere: true,
@@ -246,7 +303,11 @@ export async function generate(
 			},
 		);
 		const entries = withTask.map((s) => ({ index: s.index, taskId: s.taskId }));
-		await settleAll(this, results, entries, polled, settings, download);
+		const pendingHint = settings.asTool ? (taskId: string) => toolPendingHint(taskId, true) : undefined;
+		await settleAll(this, results, entries, polled, settings, download, pendingHint);
+		explainRepeats(results, withTask);
+		// A failed generation is not a video to hand out again: a repeat of the call may try anew.
+		for (const s of withTask) if (polled.get(s.taskId)?.outcome.state === 'failed') repeats?.forget(s.body);
 	} catch (error) {
 		throw withSubmittedTasks(this, error, submissions);
 	}

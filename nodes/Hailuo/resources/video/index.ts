@@ -1,6 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { downloadFields, option, options, optionsCollection, REQUEST_OPTIONS, simplifyField } from '../common';
+import { toolActions } from '../../shared/tool';
 import { promptField } from './fields';
 import { imageToVideo, imageToVideoFields } from './imageToVideo';
 import { textToVideo, textToVideoFields } from './textToVideo';
@@ -9,27 +10,30 @@ export const videoHandlers = { textToVideo, imageToVideo };
 
 const show = { resource: ['video'] };
 
+const operations: INodePropertyOptions[] = [
+	{
+		name: 'Text to Video',
+		value: 'textToVideo',
+		description: 'Generate a video from a text prompt',
+		action: 'Generate video from text',
+	},
+	{
+		name: 'Image to Video',
+		value: 'imageToVideo',
+		description: 'Generate a video that starts from an image',
+		action: 'Generate video from image',
+	},
+];
+
 export const videoDescription: INodeProperties[] = [
+	toolActions('video', operations),
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show },
-		options: [
-			{
-				name: 'Text to Video',
-				value: 'textToVideo',
-				description: 'Generate a video from a text prompt',
-				action: 'Generate video from text',
-			},
-			{
-				name: 'Image to Video',
-				value: 'imageToVideo',
-				description: 'Generate a video that starts from an image',
-				action: 'Generate video from image',
-			},
-		],
+		options: operations,
 		default: 'textToVideo',
 	},
 	promptField(['textToVideo', 'imageToVideo']),
