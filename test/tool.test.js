@@ -9,7 +9,7 @@
 const path = require('node:path');
 const { NodeHelpers, Workflow } = require('n8n-workflow');
 const { createSimulator } = require('./simulator/simulator');
-const { Instance, hailuoWorkflow, PACKAGE } = require('./harness/n8n');
+const { Instance, hailuoWorkflow, PACKAGE, useMemoryDeduplication } = require('./harness/n8n');
 const { TOKEN } = require('./harness/fixtures');
 
 const DIST = path.resolve(__dirname, '..', 'dist');
@@ -65,7 +65,7 @@ describe('what the model reads with the tool description on "Set Automatically"'
 		expect(text).toContain(input);
 		expect(text).toMatch(/Each call is billed/);
 		expect(text).toMatch(/takes 1 to 2 minutes/);
-		expect(text).toMatch(/answers within 45 seconds: with videoUrl when the video is ready, otherwise with taskId and state "pending"/);
+		expect(text).toMatch(/answers within 45 seconds: with videoUrl when the video is ready, otherwise with taskId and its state, "pending" or "processing"/);
 		expect(text).toMatch(/pass that taskId to the tool that waits for a Hailuo task/);
 		expect(text).toMatch(/Do not call this tool again for the same video: the same arguments within 10 minutes return the same task/);
 		expect(text).toMatch(/vary the prompt in Hailuo$/);
@@ -150,6 +150,16 @@ describe('a repeated call does not pay twice (tool calls only)', () => {
 		expect(third.json[0]).toMatchObject({ taskId: first.json[0].taskId, state: 'succeeded', videoUrl: expect.stringMatching(/^http/) });
 		expect(submissions()).toBe(1);
 	}, 20_000);
+
+	test('MCP calls run outside any execution (no execution id): a repeat is answered with the task, not refused as a Retry of the first', async () => {
+		await useMemoryDeduplication();
+		const wf = generator('a fox, over MCP', { timeout: 5 });
+		const first = await n8n.run(wf, 'Items', { executionId: '' });
+		const second = await n8n.run(wf, 'Items', { executionId: '' });
+		expect(second.status).toBe('success');
+		expect(second.json[0].taskId).toBe(first.json[0].taskId);
+		expect(submissions()).toBe(1);
+	});
 
 	test('two identical calls at the same moment: one submission, both get its task', async () => {
 		sim.set({ submitLatencyMs: 300 });

@@ -75,7 +75,12 @@ export class SubmissionLedger {
 	/** Markers this run wrote (they were not there yet): taken back when the submission certainly created nothing. */
 	private readonly written = new Map<string, string[]>();
 
-	private markersWork = true;
+	/**
+	 * False outside an execution: n8n's MCP Server Trigger runs a tool inside
+	 * the MCP request, with no execution id (regular mode). No Retry can
+	 * repeat such a run, and calls of different requests would share marks.
+	 */
+	private markersWork: boolean;
 
 	/** Store calls one at a time: n8n reads and rewrites one row per node, without a lock. */
 	private writes: Promise<unknown> = Promise.resolve();
@@ -94,7 +99,9 @@ export class SubmissionLedger {
 		/** A Retry that carries the node's context from the run it repeats: the context is the whole truth. */
 		private readonly carried: boolean,
 	) {
-		this.execution = ctx.getExecutionId();
+		const execution: unknown = ctx.getExecutionId();
+		this.markersWork = typeof execution === 'string' && execution !== '';
+		this.execution = typeof execution === 'string' && execution !== '' ? execution : 'none';
 		const runIndex: unknown = typeof ctx.getWorkflowDataProxy === 'function' ? ctx.getWorkflowDataProxy(0).$runIndex : undefined;
 		this.runIndex = typeof runIndex === 'number' ? runIndex : 0;
 		this.retriedExecution = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
@@ -129,6 +136,7 @@ export class SubmissionLedger {
 	 */
 	async earlier(keys: string[]): Promise<EarlierSubmission[]> {
 		if (keys.length === 0) return [];
+		if (!this.markersWork && !this.carried) return keys.map(() => ({ kind: 'none' }));
 		// n8n saved the run this Retry repeats: its context says what it did. Else
 		// (n8n stopped before it could save anything) only the marks tell what was sent.
 		const found = this.carried ? keys.map((key) => readEntry(this.entries[key])) : await this.fromMarkers(keys);

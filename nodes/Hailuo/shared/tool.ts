@@ -21,7 +21,7 @@ export function runsAsTool(nodeType: string): boolean {
 	return nodeType.endsWith('Tool');
 }
 
-const ANSWERS = `It answers within ${TOOL_ANSWER_SECONDS} seconds: with videoUrl when the video is ready, otherwise with taskId and state "pending"`;
+const ANSWERS = `It answers within ${TOOL_ANSWER_SECONDS} seconds: with videoUrl when the video is ready, otherwise with taskId and its state, "pending" or "processing"`;
 const DO_NOT_REPEAT = `Do not call this tool again for the same video: the same arguments within ${REPEAT_WINDOW_MINUTES} minutes return the same task, new arguments are billed again. For another version, vary the prompt`;
 
 /**
@@ -31,7 +31,7 @@ const DO_NOT_REPEAT = `Do not call this tool again for the same video: the same 
 const TOOL_ACTIONS: Record<string, string | undefined> = {
 	textToVideo: `Generate a video from a text prompt. Each call is billed and starts one generation, which takes 1 to 2 minutes. ${ANSWERS}; then pass that taskId to the tool that waits for a Hailuo task. ${DO_NOT_REPEAT}`,
 	imageToVideo: `Generate a video from a public image URL (the first frame) and a prompt. Each call is billed and starts one generation, which takes 1 to 2 minutes. ${ANSWERS}; then pass that taskId to the tool that waits for a Hailuo task. ${DO_NOT_REPEAT}`,
-	wait: `Wait for a video started earlier, given its taskId, and return its videoUrl. Free: reading a task is not billed. ${ANSWERS}; then call this tool again with the same taskId. Never start a new video for a task that is still pending`,
+	wait: `Wait for a video started earlier, given its taskId, and return its videoUrl. Free: reading a task is not billed. ${ANSWERS}; then call this tool again with the same taskId. Never start a new video for a task that is still running`,
 	get: 'Read the state of a video task, given its taskId, at once and for free: videoUrl when it is ready, state "pending" or "processing" while it is being made',
 	getMany: 'Read the state of up to 50 video tasks, given their taskIds, at once and for free',
 };
