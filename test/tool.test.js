@@ -72,6 +72,12 @@ describe('what the model reads with the tool description on "Set Automatically"'
 		expect(text.length).toBeLessThan(1024);
 	});
 
+	test("the README quotes the text the model reads, word for word", () => {
+		const readme = require('node:fs').readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+		const quote = /reads, word for word[^\n]*\n[^\n]*\n\n((?:> .*\n)+)/.exec(readme)?.[1];
+		expect(quote?.replace(/^> /gm, '').replace(/\n/g, ' ').trim()).toBe(described('video', 'textToVideo'));
+	});
+
 	test('task > wait says it is free and to call it again while the task is pending; get and get many that they are free', () => {
 		expect(described('task', 'wait')).toMatch(/^Wait for a video started earlier, given its taskId.*Free: reading a task is not billed.*call this tool again with the same taskId/);
 		expect(described('task', 'get')).toMatch(/at once and for free/);
