@@ -11,13 +11,19 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { randomBytes } = require('node:crypto');
 const { createSimulator } = require('../simulator/simulator');
 const { N8nInstance } = require('./instance');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, '.n8n-local');
 
-function exampleWorkflows(credentialId, n8nUrl) {
+/**
+ * The examples with this n8n's credentials filled in (by credential type).
+ * A credential type without one here (the AI Agent's OpenAI account) is left
+ * for the user to pick.
+ */
+function exampleWorkflows(credentialIds, n8nUrl) {
 	const dir = path.join(ROOT, 'examples');
 	return fs
 		.readdirSync(dir)
@@ -26,7 +32,10 @@ function exampleWorkflows(credentialId, n8nUrl) {
 			const text = fs.readFileSync(path.join(dir, file), 'utf8').replace('https://YOUR-N8N-HOST', n8nUrl);
 			const workflow = JSON.parse(text);
 			for (const node of workflow.nodes) {
-				if (node.credentials?.hailuoApi) node.credentials.hailuoApi.id = credentialId;
+				for (const type of Object.keys(node.credentials ?? {})) {
+					if (credentialIds[type]) node.credentials[type].id = credentialIds[type];
+					else delete node.credentials[type];
+				}
 			}
 			return { file, workflow };
 		});
@@ -49,22 +58,29 @@ async function startLocalN8n({ port = Number(process.env.N8N_PORT ?? 5678), data
 	const n8n = await N8nInstance.create({ userFolder: dataDir, port });
 	const owner = await n8n.setupOwner();
 	const { id: credentialId } = await n8n.createCredential(credential, realToken ? 'Hailuo API' : 'Hailuo API (simulator)');
+	// MCP clients of the MCP example authenticate with this token.
+	const mcpToken = `mcp-${randomBytes(12).toString('hex')}`;
+	const mcp = await n8n.api('POST', '/credentials', { name: 'MCP clients', type: 'httpBearerAuth', data: await n8n.completeCredentialData('httpBearerAuth', { token: mcpToken }) });
 	const imported = [];
-	for (const { file, workflow } of exampleWorkflows(credentialId, n8n.url)) {
+	for (const { file, workflow } of exampleWorkflows({ hailuoApi: credentialId, httpBearerAuth: mcp.id }, n8n.url)) {
 		const id = await n8n.createWorkflow(workflow);
-		imported.push({ file, id, name: workflow.name });
+		imported.push({ file, id, name: workflow.name, workflow });
 	}
-	const receiver = imported.find((w) => w.file === 'receive-finished-videos.json');
-	if (receiver) await n8n.activate(receiver.id);
+	for (const file of ['receive-finished-videos.json', 'mcp-server-video-tools.json']) {
+		const active = imported.find((w) => w.file === file);
+		if (active) await n8n.activate(active.id);
+	}
+	const mcpPath = imported.find((w) => w.file === 'mcp-server-video-tools.json')?.workflow.nodes.find((n) => n.type.endsWith('.mcpTrigger'))?.parameters.path;
+	const mcpServer = mcpPath ? { url: `${n8n.url}/mcp/${mcpPath}`, token: mcpToken } : undefined;
 	const stop = async () => {
 		await n8n.stop();
 		await sim?.stop();
 	};
-	return { n8n, owner, credential, imported, realToken, stop };
+	return { n8n, owner, credential, imported, realToken, mcpServer, stop };
 }
 
 async function main() {
-	const { n8n, owner, credential, imported, realToken, stop } = await startLocalN8n();
+	const { n8n, owner, credential, imported, realToken, mcpServer, stop } = await startLocalN8n();
 	console.log(`
 n8n with n8n-nodes-hailuo is running.
 
@@ -74,7 +90,7 @@ n8n with n8n-nodes-hailuo is running.
 
 Workflows:
 ${imported.map((w) => `  ${n8n.url}/workflow/${w.id}  ${w.name}`).join('\n')}
-
+${mcpServer ? `\n  MCP server (active): ${mcpServer.url}\n  MCP clients send:    Authorization: Bearer ${mcpServer.token}\n` : ''}
 Press Ctrl+C to stop (n8n's data is in .n8n-local/, removed on the next start).`);
 
 	const exit = async () => {
