@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ACCOUNT_CODES, ACCOUNT_PROBLEMS } from '../nodes/Hailuo/shared/accountErrors';
+import { ACCOUNT_CODES, ACCOUNT_PROBLEMS } from '../nodes/Hailuo/transport/accountErrors';
 
 /** Documented answers that say nothing about the token: the test cannot tell, and says why. */
 const OTHER_ANSWERS: Array<[string, string]> = [

@@ -65,7 +65,7 @@ describe('credential test (declarative, run as n8n runs it)', () => {
 });
 
 describe('credential test: each account-wide answer of the provider gets its own words', () => {
-	const { ACCOUNT_PROBLEMS } = require('../dist/nodes/Hailuo/shared/accountErrors');
+	const { ACCOUNT_PROBLEMS } = require('../dist/nodes/Hailuo/transport/accountErrors');
 	test.each([
 		[401, 'invalid_token'],
 		[401, 'token_expired'],

@@ -107,8 +107,8 @@ describe('Download Video (binary data)', () => {
 
 	test('with the real API, a video URL on a local address is not fetched', async () => {
 		// The simulator plays the real API at its official host name by pointing videos at loopback.
-		const { readTask } = require('../dist/nodes/Hailuo/shared/taskRecord.js');
-		const { downloadVideo } = require('../dist/nodes/Hailuo/shared/download.js');
+		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
 		const outcome = readTask({ id: 't-local-1', finished_at: 1, response: { success: true, data: [{ video_url: 'http://127.0.0.1:1/x.mp4', state: 'succeeded' }] } });
 		const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };
 		await expect(downloadVideo(ctx, outcome, { propertyName: 'data', timeoutMs: 1000, publicOnly: true })).rejects.toThrow(

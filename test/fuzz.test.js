@@ -3,10 +3,10 @@
  * JSON never makes it throw anything but the node's own clear errors.
  */
 const path = require('node:path');
-const dist = (file) => require(path.resolve(__dirname, '../dist/nodes/Hailuo/shared', file));
-const { readTask, simplify } = dist('taskRecord.js');
-const { readAnswer } = dist('api.js');
-const { readCallback, isRejection } = dist('callbacks.js');
+const dist = (file) => require(path.resolve(__dirname, '../dist/nodes/Hailuo', file));
+const { readTask, simplify } = dist('tasks/taskRecord.js');
+const { readAnswer } = dist('transport/hailuoApi.js');
+const { readCallback, isRejection } = dist('callbacks/receive.js');
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed by its seed. */
 function prng(seed) {
@@ -102,7 +102,7 @@ test(`readCallback accepts or refuses ${CASES} random requests with a 400, never
 });
 
 test('the secret comparison accepts only the exact secret, whatever the lengths', () => {
-	const { secretMatches } = dist('callbacks.js');
+	const { secretMatches } = dist('callbacks/receive.js');
 	const rand = prng(99);
 	const secret = 's3cret-value';
 	expect(secretMatches(secret, secret)).toBe(true);

@@ -5,8 +5,8 @@
  */
 const path = require('node:path');
 const { NodeApiError } = require('n8n-workflow');
-const { apiError, stopsTheRun, isAccountProblem } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/shared/apiErrors.js'));
-const { ACCOUNT_PROBLEMS } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/shared/accountErrors.js'));
+const { apiError, stopsTheRun, isAccountProblem } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/transport/apiErrors.js'));
+const { ACCOUNT_PROBLEMS } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/transport/accountErrors.js'));
 const { PROVIDER_ERRORS } = require('./simulator/providerErrors');
 
 const node = { id: 'n', name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo', typeVersion: 1, position: [0, 0], parameters: {} };

@@ -8,12 +8,12 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { taskDescription, taskHandlers } from './resources/task';
-import { videoDescription, videoHandlers } from './resources/video';
-import { resumeFromCallback } from './shared/pause';
-import { PANEL_DESCRIPTION } from './shared/constants';
-import { nothingToRegister } from './shared/webhookRegistration';
-import { TOOL_DESCRIPTION } from './shared/tool';
+import { resumeFromCallback } from './callbacks/pause';
+import { nothingToRegister } from './callbacks/webhookRegistration';
+import { PANEL_DESCRIPTION } from './descriptions/panel';
+import { TOOL_DESCRIPTION } from './descriptions/toolTexts';
+import { taskDescription, taskHandlers } from './resources/task/index';
+import { videoDescription, videoHandlers } from './resources/video/index';
 
 const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
 	video: videoHandlers,

@@ -7,22 +7,14 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { downloadFields } from './resources/common';
-import {
-	callbackApi,
-	deliver,
-	isRejection,
-	readCallback,
-	refuseTriggerCall,
-	secretMatches,
-	verifyCallback,
-} from './shared/callbacks';
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL, PANEL_DESCRIPTION } from './shared/constants';
-import { alreadySeen, claim } from './shared/duplicates';
-import { readWebhookDownload } from './shared/settings';
-import { nothingToRegister } from './shared/webhookRegistration';
-import { readTask, simplify } from './shared/taskRecord';
-import type { TaskOutcome } from './shared/taskRecord';
+import { callbackApi, deliver, isRejection, readCallback, readWebhookDownload, refuseTriggerCall, secretMatches, verifyCallback } from './callbacks/receive';
+import { alreadySeen, claim } from './callbacks/seenTasks';
+import { nothingToRegister } from './callbacks/webhookRegistration';
+import { downloadFields } from './descriptions/options';
+import { PANEL_DESCRIPTION } from './descriptions/panel';
+import { readTask, simplify } from './tasks/taskRecord';
+import type { TaskOutcome } from './tasks/taskRecord';
+import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from './transport/apiFacts';
 
 export class HailuoTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { stopsTheRun } from '../../shared/apiErrors';
-import { mapBounded } from '../../shared/concurrency';
-import { asNodeError } from '../../shared/nodeErrors';
-import { attachVideos } from '../../shared/results';
-import { readDownload, startRun } from '../../shared/settings';
-import { readTask, simplify } from '../../shared/taskRecord';
-import type { TaskOutcome } from '../../shared/taskRecord';
+import { mapBounded } from '../../run/concurrency';
+import { attachVideos } from '../../run/itemResults';
+import { readDownload } from '../../run/settings';
+import { startRun } from '../../run/start';
+import { readTask, simplify } from '../../tasks/taskRecord';
+import type { TaskOutcome } from '../../tasks/taskRecord';
+import { stopsTheRun } from '../../transport/apiErrors';
+import { asNodeError } from '../../transport/nodeErrors';
 import { readTaskIdPerItem } from './taskIdInput';
 
 export const taskIdField: INodeProperties = {

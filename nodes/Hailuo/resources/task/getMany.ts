@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { BATCH_LIMIT } from '../../shared/constants';
-import { startRun } from '../../shared/settings';
-import { readTask, simplify } from '../../shared/taskRecord';
-import { InputError } from '../../shared/validation';
+import { InputError } from '../../run/inputChecks';
+import { startRun } from '../../run/start';
+import { readTask, simplify } from '../../tasks/taskRecord';
+import { BATCH_LIMIT } from '../../transport/apiFacts';
 
 export const taskIdsField: INodeProperties = {
 	displayName: 'Task IDs',

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { downloadFields, options, optionsCollection, REQUEST_OPTIONS, simplifyField, WAIT_OPTIONS } from '../common';
-import { toolActions } from '../../shared/tool';
+import { REQUEST_OPTIONS, WAIT_OPTIONS, downloadFields, options, optionsCollection, simplifyField } from '../../descriptions/options';
+import { toolActions } from '../../descriptions/toolTexts';
 import { get, taskIdField } from './get';
 import { getMany, taskIdsField } from './getMany';
 import { wait } from './wait';

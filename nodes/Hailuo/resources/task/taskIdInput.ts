@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
-import type { ItemResults } from '../../shared/results';
-import { InputError } from '../../shared/validation';
+import { InputError } from '../../run/inputChecks';
+import type { ItemResults } from '../../run/itemResults';
 
 /** The "Task ID" of every item, checked; items with a bad id are failed in `results`. */
 export function readTaskIdPerItem(

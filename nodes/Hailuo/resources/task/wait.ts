@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { asNodeError } from '../../shared/nodeErrors';
-import { settleAll } from '../../shared/results';
-import { readDownload, startRun, waitBudgetMs } from '../../shared/settings';
-import { toolPendingHint } from '../../shared/tool';
-import { pollTasks } from '../../shared/waiting';
+import { toolPendingHint } from '../../run/asTool';
+import { settleAll } from '../../run/itemResults';
+import { readDownload, waitBudgetMs } from '../../run/settings';
+import { startRun } from '../../run/start';
+import { pollTasks } from '../../tasks/polling';
+import { asNodeError } from '../../transport/nodeErrors';
 import { readTaskIdPerItem } from './taskIdInput';
 
 /** Task > Wait: wait until existing tasks end, all items polled together. */

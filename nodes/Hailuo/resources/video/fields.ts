@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PROMPT_MAX_LENGTH } from '../../shared/constants';
+import { PROMPT_MAX_LENGTH } from '../../run/limits';
 
 export type VideoOperation = 'textToVideo' | 'imageToVideo';
 

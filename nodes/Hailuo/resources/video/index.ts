@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { downloadFields, option, options, optionsCollection, REQUEST_OPTIONS, simplifyField } from '../common';
-import { toolActions } from '../../shared/tool';
+import { REQUEST_OPTIONS, downloadFields, option, options, optionsCollection, simplifyField } from '../../descriptions/options';
+import { toolActions } from '../../descriptions/toolTexts';
 import { promptField } from './fields';
 import { imageToVideo, imageToVideoFields } from './imageToVideo';
 import { textToVideo, textToVideoFields } from './textToVideo';

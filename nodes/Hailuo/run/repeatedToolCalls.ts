@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { GenerateRequest } from './api';
-import { isObject } from './taskRecord';
-import { REPEAT_WINDOW_MINUTES } from './tool';
+import type { GenerateRequest } from '../transport/hailuoApi';
+import { isObject } from '../transport/json';
+import { REPEAT_WINDOW_MINUTES } from './asTool';
 
 /**
  * Tool calls that repeat an earlier one. A model that calls the generate tool

@@ -1,3 +1,4 @@
+
 export interface BoundedOptions {
 	/** Start nothing new once this says so (e.g. the execution was cancelled). */
 	stop?: () => boolean;

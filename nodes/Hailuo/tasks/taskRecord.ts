@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../transport/json';
+
 /**
  * What a task record or a final result means: finished or not, succeeded or
  * failed, which videos. The API gives several overlapping signals (contract,
@@ -50,9 +52,6 @@ const FAILED_STATES = new Set([
 	'rejected',
 ]);
 const PENDING_STATES = new Set(['pending', 'queued', 'queueing', 'submitted', 'created', 'waiting']);
-
-export const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const text = (value: unknown): string | null =>
 	typeof value === 'string' && value.trim() !== '' ? value : null;

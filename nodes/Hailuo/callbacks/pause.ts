@@ -1,10 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { callbackApi, deliver, isRejection, readCallback, refuse, verifyCallback } from './callbacks';
-import { readWebhookDownload } from './settings';
-import { isObject, simplify } from './taskRecord';
-import { isOfficialApi, isLocalHost } from './validation';
+import { simplify } from '../tasks/taskRecord';
+import { isLocalHost, isOfficialApi } from '../transport/addresses';
+import { isObject } from '../transport/json';
+import { callbackApi, deliver, isRejection, readCallback, readWebhookDownload, refuse, verifyCallback } from './receive';
 
 /**
  * "Pause Until Callback": the node submits with this execution's resume URL as

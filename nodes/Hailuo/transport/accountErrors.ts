@@ -1,3 +1,4 @@
+
 /**
  * The provider's error codes that are about the account or the connection,
  * not about one request (contract, section 3). Each has its own next step:

@@ -1,12 +1,12 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
-import { sleepOrCancel } from './api';
-import type { HailuoApi } from './api';
-import { stopsTheRun } from './apiErrors';
-import { BATCH_LIMIT } from './constants';
-import { asNodeError } from './nodeErrors';
-import type { ItemError } from './nodeErrors';
+import { stopsTheRun } from '../transport/apiErrors';
+import { BATCH_LIMIT } from '../transport/apiFacts';
+import { sleepOrCancel } from '../transport/hailuoApi';
+import type { HailuoApi } from '../transport/hailuoApi';
+import { asNodeError } from '../transport/nodeErrors';
+import type { ItemError } from '../transport/nodeErrors';
 import { readTask, unknownTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 

@@ -1,9 +1,12 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { isLocalHost } from '../transport/addresses';
 import { firstVideoUrl } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
-import { isLocalHost } from './validation';
+
+/** Idle time allowed while a video downloads (webhooks, which have no Request Timeout option). */
+export const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /**
  * Hands a finished task's video to n8n as binary data. The file is streamed

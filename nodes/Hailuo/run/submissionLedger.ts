@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
-import type { GenerateRequest } from './api';
-import { isObject } from './taskRecord';
+import type { GenerateRequest } from '../transport/hailuoApi';
+import { isObject } from '../transport/json';
 
 /**
  * The submission ledger: every paid submission is kept where the user and a

@@ -1,7 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { BATCH_LIMIT, DEFAULT_BASE_URL } from './constants';
+import { isLocalHost, isOfficialApi } from '../transport/addresses';
+import { BATCH_LIMIT } from '../transport/apiFacts';
 
 /**
  * Checks on what users (and expressions, and AI agents) pass in, made before
@@ -119,28 +120,3 @@ function kindOf(value: unknown): string {
 	return `${typeof value} ${String(value)}`;
 }
 
-export function isOfficialApi(baseUrl: string): boolean {
-	try {
-		return new URL(baseUrl).hostname === new URL(DEFAULT_BASE_URL).hostname;
-	} catch {
-		return false;
-	}
-}
-
-export function isLocalHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	return (
-		host === 'localhost' ||
-		host.endsWith('.localhost') ||
-		host.endsWith('.local') ||
-		host === '::1' ||
-		host === '0.0.0.0' ||
-		/^127\./.test(host) ||
-		/^10\./.test(host) ||
-		/^192\.168\./.test(host) ||
-		/^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-		/^169\.254\./.test(host) ||
-		/^f[cd][0-9a-f]{2}:/.test(host) ||
-		/^fe80:/.test(host)
-	);
-}

@@ -1,12 +1,12 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
+import { downloadVideo, nothingToDownload } from '../tasks/download';
+import type { DownloadSettings } from '../tasks/download';
+import type { PolledTask } from '../tasks/polling';
+import { firstVideoUrl, simplify } from '../tasks/taskRecord';
+import type { TaskOutcome } from '../tasks/taskRecord';
 import { mapBounded } from './concurrency';
-import { downloadVideo, nothingToDownload } from './download';
-import type { DownloadSettings } from './download';
-import { firstVideoUrl, simplify } from './taskRecord';
-import type { TaskOutcome } from './taskRecord';
-import type { PolledTask } from './waiting';
 import type { RunSettings } from './settings';
 
 type ItemError = NodeApiError | NodeOperationError;

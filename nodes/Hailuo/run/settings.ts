@@ -1,11 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { HailuoApi } from './api';
-import { DEFAULTS, DOWNLOAD_TIMEOUT_MS, LIMITS } from './constants';
-import type { DownloadSettings } from './download';
-import { ItemResults } from './results';
-import { runsAsTool, TOOL_ANSWER_SECONDS } from './tool';
-import { InputError, isOfficialApi } from './validation';
+import type { DownloadSettings } from '../tasks/download';
+import { isOfficialApi } from '../transport/addresses';
+import { TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
+import { InputError } from './inputChecks';
+import { DEFAULTS, LIMITS } from './limits';
 
 /**
  * Settings that apply to a whole run (how to wait, how hard to push the API).
@@ -33,7 +32,7 @@ export interface RunSettings {
 	answerBy?: number;
 }
 
-function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
+export function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const check = new InputError(ctx.getNode(), 0);
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
@@ -64,21 +63,6 @@ export function waitBudgetMs(settings: RunSettings): number {
 	return settings.answerBy === undefined ? settings.timeoutMs : Math.max(0, settings.answerBy - Date.now());
 }
 
-export interface Run {
-	settings: RunSettings;
-	api: HailuoApi;
-	results: ItemResults;
-	signal: AbortSignal | undefined;
-}
-
-/** What every operation starts with: its settings, the API (cancellable with the execution), an output per item. */
-export async function startRun(ctx: IExecuteFunctions, polls: boolean): Promise<Run> {
-	const settings = readRunSettings(ctx, polls);
-	const signal = ctx.getExecutionCancelSignal();
-	const api = await HailuoApi.connect(ctx, { ...settings, signal, deadline: settings.answerBy });
-	return { settings, api, signal, results: new ItemResults(ctx, ctx.getInputData().length) };
-}
-
 /** The download settings, or undefined when the video is not wanted as binary data. */
 export function readDownloadSettings(
 	read: (name: string, fallback: unknown) => unknown,
@@ -105,12 +89,3 @@ export function readDownload(ctx: IExecuteFunctions, baseUrl: string, settings: 
 	);
 }
 
-/** Download settings of a webhook call (trigger, or a paused node resuming). */
-export function readWebhookDownload(ctx: IWebhookFunctions, baseUrl: string) {
-	return readDownloadSettings(
-		(name, fallback) => ctx.getNodeParameter(name, fallback),
-		new InputError(ctx.getNode(), 0),
-		baseUrl,
-		DOWNLOAD_TIMEOUT_MS,
-	);
-}

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { isObject } from './taskRecord';
+import { isObject } from '../transport/json';
 
 /**
  * Which tasks' callbacks a Hailuo Trigger has already started a workflow for.

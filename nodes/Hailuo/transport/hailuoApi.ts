@@ -7,11 +7,11 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { apiError, isAccountProblem, isTransient, NOT_SENT_CODES } from './apiErrors';
+import { NOT_SENT_CODES, apiError, isAccountProblem, isTransient } from './apiErrors';
 import type { Failure } from './apiErrors';
-import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, DEFAULTS } from './constants';
+import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, REQUEST_DEFAULTS } from './apiFacts';
+import { isObject } from './json';
 import { asNodeError, cancelled } from './nodeErrors';
-import { isObject } from './taskRecord';
 
 /**
  * The only module that talks to the Hailuo API: requests, error mapping and
@@ -135,8 +135,8 @@ export class HailuoApi {
 	static async connect(ctx: ApiContext, settings: Partial<ApiSettings> = {}): Promise<HailuoApi> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
 		return new HailuoApi(ctx, checkBaseUrl(ctx, normaliseBaseUrl(credentials.baseUrl)), {
-			requestTimeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutSeconds * 1000,
-			maxRetries: settings.maxRetries ?? DEFAULTS.maxRetries,
+			requestTimeoutMs: settings.requestTimeoutMs ?? REQUEST_DEFAULTS.timeoutSeconds * 1000,
+			maxRetries: settings.maxRetries ?? REQUEST_DEFAULTS.maxRetries,
 			signal: settings.signal,
 			deadline: settings.deadline,
 		});

@@ -7,13 +7,16 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
-import { HailuoApi } from './api';
-import { stopsTheRun } from './apiErrors';
-import { downloadVideo, nothingToDownload } from './download';
-import type { DownloadSettings } from './download';
+import { InputError } from '../run/inputChecks';
+import { readDownloadSettings } from '../run/settings';
+import { DOWNLOAD_TIMEOUT_MS, downloadVideo, nothingToDownload } from '../tasks/download';
+import type { DownloadSettings } from '../tasks/download';
+import { readTask } from '../tasks/taskRecord';
+import type { TaskOutcome } from '../tasks/taskRecord';
+import { stopsTheRun } from '../transport/apiErrors';
+import { HailuoApi } from '../transport/hailuoApi';
+import { isObject } from '../transport/json';
 import { readShared } from './sharedReads';
-import { isObject, readTask } from './taskRecord';
-import type { TaskOutcome } from './taskRecord';
 
 /**
  * Receiving the API's callbacks, for the Hailuo Trigger and for a paused
@@ -198,4 +201,14 @@ export async function deliver(
 		item.json.downloadError = (error as Error).message;
 	}
 	return { noWebhookResponse: true, workflowData: [[item]] };
+}
+
+/** Download settings of a webhook call (trigger, or a paused node resuming). */
+export function readWebhookDownload(ctx: IWebhookFunctions, baseUrl: string) {
+	return readDownloadSettings(
+		(name, fallback) => ctx.getNodeParameter(name, fallback),
+		new InputError(ctx.getNode(), 0),
+		baseUrl,
+		DOWNLOAD_TIMEOUT_MS,
+	);
 }

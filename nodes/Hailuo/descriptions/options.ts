@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { LIMITS } from '../shared/constants';
+import { LIMITS } from '../run/limits';
 
 /** Options shared by several operations, defined once and picked per operation. */
 const OPTION_FIELDS: Record<string, INodeProperties> = {

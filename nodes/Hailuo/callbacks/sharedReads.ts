@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HailuoApi } from './api';
-import { BATCH_LIMIT, CREDENTIAL_NAME } from './constants';
-import { readTasks } from './waiting';
-import type { TaskRead } from './waiting';
+import { readTasks } from '../tasks/polling';
+import type { TaskRead } from '../tasks/polling';
+import { BATCH_LIMIT, CREDENTIAL_NAME } from '../transport/apiFacts';
+import type { HailuoApi } from '../transport/hailuoApi';
 
 /**
  * Callbacks that arrive together share their verification reads. Up to

@@ -1,0 +1,14 @@
+/** Facts about the Hailuo API and how the package reaches it. */
+
+/** The credential type every request is signed with. */
+export const CREDENTIAL_NAME = 'hailuoApi';
+export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
+
+/** Ids per retrieve_batch call: the cap other integrations of the provider document. */
+export const BATCH_LIMIT = 50;
+
+/** Backoff between retries when the API sends no Retry-After: 1 s, 2 s, 4 s, ... capped. */
+export const BACKOFF = { baseMs: 1000, maxMs: 30_000, retryAfterCapMs: 120_000 } as const;
+
+/** A request's time limit and retries where nobody set them (webhooks, the credential test). */
+export const REQUEST_DEFAULTS = { timeoutSeconds: 60, maxRetries: 4 } as const;
