@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ACCOUNT_CODES, ACCOUNT_PROBLEMS } from '../nodes/Hailuo/transport/accountErrors';
+import { BASE_URL_RULE } from '../nodes/Hailuo/transport/apiFacts';
 
 /** Documented answers that say nothing about the token: the test cannot tell, and says why. */
 const OTHER_ANSWERS: Array<[string, string]> = [
@@ -14,7 +15,7 @@ const OTHER_ANSWERS: Array<[string, string]> = [
 	['too_many_requests', 'The Hailuo API is rate limiting this account (too_many_requests); the token could not be checked. Try again in a minute.'],
 	[
 		'api_not_implemented',
-		'The Base URL answers like the AceData Cloud API but without the task reads this node needs (api_not_implemented). Check that it is https://api.acedata.cloud or a proxy that forwards /hailuo/ to it.',
+		`The Base URL answers like the AceData Cloud API but without the task reads this node needs (api_not_implemented). Check that it is ${BASE_URL_RULE}.`,
 	],
 	['bad_request', 'The Hailuo API refused the test request (bad_request); the token could not be checked. Check the Base URL.'],
 ];
@@ -100,7 +101,7 @@ export class HailuoApi implements ICredentialType {
 					key: 'items',
 					value: undefined,
 					message:
-						"The Base URL did not answer like the Hailuo API (no task list in the answer). Check that it is https://api.acedata.cloud or a proxy that forwards /hailuo/ to it; if it is, the API may be down: try again later.",
+						`The Base URL did not answer like the Hailuo API (no task list in the answer). Check that it is ${BASE_URL_RULE}; if it is, the API may be down: try again later.`,
 				},
 			},
 		],

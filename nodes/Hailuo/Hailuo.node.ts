@@ -12,8 +12,9 @@ import { resumeFromCallback } from './callbacks/pause';
 import { nothingToRegister } from './callbacks/webhookRegistration';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
 import { TOOL_DESCRIPTION } from './descriptions/toolTexts';
-import { taskDescription, taskHandlers } from './resources/task/index';
-import { videoDescription, videoHandlers } from './resources/video/index';
+import { taskDescription, taskHandlers } from './resources/task';
+import { videoDescription, videoHandlers } from './resources/video';
+import { CREDENTIAL_NAME } from './transport/apiFacts';
 
 const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
 	video: videoHandlers,
@@ -38,7 +39,7 @@ export class Hailuo implements INodeType {
 		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'hailuoApi', required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
 		// The resume URL of a paused execution ("Pause Until Callback").
 		webhooks: [
 			{

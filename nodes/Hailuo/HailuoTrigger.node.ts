@@ -31,7 +31,7 @@ export class HailuoTrigger implements INodeType {
 		defaults: { name: 'Hailuo Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'hailuoApi', required: false }],
+		credentials: [{ name: CREDENTIAL_NAME, required: false }],
 		webhooks: [
 			{
 				name: 'default',

@@ -1,3 +1,4 @@
+import { BASE_URL_RULE } from './apiFacts';
 
 /**
  * The provider's error codes that are about the account or the connection,
@@ -54,8 +55,7 @@ export const ACCOUNT_PROBLEMS: Record<AccountCode, AccountProblem> = {
 	},
 	no_api: {
 		headline: 'The Base URL has no Hailuo API (no_api)',
-		nextStep:
-			'Check the Base URL of the Hailuo API credential: https://api.acedata.cloud, or a proxy that forwards /hailuo/ to it.',
+		nextStep: `Check the Base URL of the Hailuo API credential: ${BASE_URL_RULE}.`,
 	},
 };
 

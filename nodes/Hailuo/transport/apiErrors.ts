@@ -2,6 +2,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import { ACCOUNT_PROBLEMS, isAccountCode } from './accountErrors';
+import { BASE_URL_RULE } from './apiFacts';
 
 /**
  * Turns what went wrong on the wire into errors a workflow builder can act on.
@@ -83,111 +84,150 @@ function seconds(ms: number): string {
 	return `${Math.round(ms / 100) / 10} s`;
 }
 
-function headline(failure: Failure, ctx: FailureContext): string {
+type StatusFailure = Extract<Failure, { kind: 'status' }>;
+
+/** One case of what went wrong: when it applies, what the error says, what to do next. */
+interface ErrorCase<F extends Failure> {
+	when: (failure: F, ctx: FailureContext) => boolean;
+	headline: (failure: F, ctx: FailureContext) => string;
+	nextStep: (failure: F, ctx: FailureContext) => string;
+}
+
+/** "The node tried 3 times over 7.2 s." before the next step, when it retried. */
+const retried = (ctx: FailureContext, nextStep: string) =>
+	`${ctx.attempts > 1 ? `The node tried ${ctx.attempts} times over ${seconds(ctx.waitedMs)}. ` : ''}${nextStep}`;
+
+const quoted = (f: StatusFailure) => (f.apiMessage ? `: ${f.apiMessage}` : f.htmlPage ? ' (an HTML error page instead of JSON)' : '');
+const coded = (f: StatusFailure) => (f.code ? ` (${f.code})` : '');
+
+const CHECK_BASE_URL = `Check the Base URL of the Hailuo API credential: it must be ${BASE_URL_RULE}.`;
+
+/**
+ * Every answer with an HTTP status, first matching row wins. Whether a case
+ * stops the whole run is not a row's choice: it is isAccountProblem(), the
+ * same question the retry policy asks.
+ */
+const STATUS_CASES: Array<ErrorCase<StatusFailure>> = [
+	{
+		when: (f) => isAccountCode(f.code),
+		headline: (f) => (isAccountCode(f.code) ? ACCOUNT_PROBLEMS[f.code].headline : ''),
+		nextStep: (f, ctx) =>
+			isAccountCode(f.code) ? `${ACCOUNT_PROBLEMS[f.code].nextStep}${f.code === 'no_api' ? ` The Base URL is ${ctx.baseUrl}.` : ''}` : '',
+	},
+	{
+		when: (f) => isAccountWide(f.status, f.code),
+		headline: (f) => `The Hailuo API rejected the token${coded(f)}`,
+		nextStep: () => 'Open the Hailuo API credential and paste a valid token from the AceData Cloud console (and check its Base URL).',
+	},
+	{
+		when: (f) => f.status === 429,
+		headline: (f) => `The Hailuo API is rate limiting this account${coded(f)}`,
+		nextStep: (_f, ctx) => retried(ctx, "Lower 'Concurrency' or raise 'Poll Interval' in the node's options, or spread runs out in time."),
+	},
+	{
+		when: (f) => f.code === 'bad_request',
+		headline: (f, ctx) => `The Hailuo API refused a parameter while ${ctx.doing} (bad_request)${quoted(f)}`,
+		nextStep: (f) =>
+			f.apiMessage
+				? `The API's message names the field to fix ("${f.apiMessage}"): correct that parameter of the node (Prompt, Model, First Image URL) and run the item again.`
+				: "The API did not say which parameter it refused: check the node's Prompt, Model and First Image URL.",
+	},
+	{
+		when: (f, ctx) => f.status === 404 && ctx.taskId !== undefined,
+		headline: (f, ctx) => `Task ${ctx.taskId ?? ''} was not found${coded(f)}`,
+		nextStep: () =>
+			'Check the task ID: it is the taskId output by Text to Video or Image to Video (or received by a Hailuo Trigger), and tasks are visible only to the account that created them.',
+	},
+	{
+		when: (f) => f.status >= 500,
+		headline: (f, ctx) => `The Hailuo API failed with HTTP ${f.status} while ${ctx.doing}${coded(f)}${quoted(f)}`,
+		nextStep: (f, ctx) =>
+			retried(ctx, `This is a fault on the provider's side${f.htmlPage ? ' or a gateway in front of it' : ''}: try again later, and if it lasts, contact AceData support with the trace id.`),
+	},
+	{
+		when: (f) => f.status === 404,
+		headline: (f, ctx) => `The Hailuo API refused the request (HTTP ${f.status}) while ${ctx.doing}${coded(f)}${quoted(f)}`,
+		nextStep: () => CHECK_BASE_URL,
+	},
+	{
+		when: () => true,
+		headline: (f, ctx) => `The Hailuo API refused the request (HTTP ${f.status}) while ${ctx.doing}${coded(f)}${quoted(f)}`,
+		nextStep: () => "Check the node's parameters (prompt, model, image URL) against the API's message.",
+	},
+];
+
+type NetworkFailure = Extract<Failure, { kind: 'network' }>;
+
+const NETWORK_CASES: Array<ErrorCase<NetworkFailure>> = [
+	{
+		when: (f) => TIMEOUT_CODES.has(f.code),
+		headline: (f, ctx) => `Could not reach the Hailuo API at ${ctx.baseUrl} while ${ctx.doing}: ${NETWORK_MESSAGES[f.code]}`,
+		nextStep: (_f, ctx) => retried(ctx, "Raise 'Request Timeout' in the node's options if the API is slow, or try again later."),
+	},
+	{
+		when: () => true,
+		headline: (f, ctx) => `Could not reach the Hailuo API at ${ctx.baseUrl} while ${ctx.doing}: ${NETWORK_MESSAGES[f.code] ?? `network error ${f.code}`}`,
+		nextStep: (_f, ctx) => retried(ctx, "Check the credential's Base URL and this machine's network access."),
+	},
+];
+
+/** The answers that are not JSON at all: one case each. */
+const UNREADABLE_CASES: { [K in 'html' | 'badJson']: ErrorCase<Extract<Failure, { kind: K }>> } = {
+	html: {
+		when: () => true,
+		headline: (f, ctx) => `The Hailuo API answered with an HTML page instead of JSON (HTTP ${f.status}) while ${ctx.doing}`,
+		nextStep: (_f, ctx) =>
+			retried(ctx, "An HTML page usually comes from a gateway or proxy in front of the API, or from a Base URL that is not the API: check the credential's Base URL."),
+	},
+	badJson: {
+		when: () => true,
+		headline: (f, ctx) => `The Hailuo API gave an unreadable answer (HTTP ${f.status}, ${f.reason}) while ${ctx.doing}`,
+		nextStep: (_f, ctx) => retried(ctx, 'The answer was cut off or malformed; this is usually a passing gateway fault.'),
+	},
+};
+
+function pick<F extends Failure>(cases: Array<ErrorCase<F>>, failure: F, ctx: FailureContext): ErrorCase<F> {
+	return cases.find((c) => c.when(failure, ctx)) ?? cases[cases.length - 1];
+}
+
+/** The headline and next step of a failure, from the one row that matches it. */
+function describeFailure(failure: Failure, ctx: FailureContext): { headline: string; nextStep: string } {
+	const say = <F extends Failure>(row: ErrorCase<F>, f: F) => ({ headline: row.headline(f, ctx), nextStep: row.nextStep(f, ctx) });
 	switch (failure.kind) {
-		case 'status': {
-			const api = failure.apiMessage
-				? `: ${failure.apiMessage}`
-				: failure.htmlPage
-					? ' (an HTML error page instead of JSON)'
-					: '';
-			const code = failure.code ? ` (${failure.code})` : '';
-			if (isAccountCode(failure.code)) return ACCOUNT_PROBLEMS[failure.code].headline;
-			if (isAccountWide(failure.status, failure.code)) return `The Hailuo API rejected the token${code}`;
-			if (failure.status === 429) return `The Hailuo API is rate limiting this account${code}`;
-			if (failure.code === 'bad_request') {
-				return `The Hailuo API refused a parameter while ${ctx.doing} (bad_request)${api}`;
-			}
-			if (failure.status === 404 && ctx.taskId) return `Task ${ctx.taskId} was not found${code}`;
-			if (failure.status >= 500) {
-				return `The Hailuo API failed with HTTP ${failure.status} while ${ctx.doing}${code}${api}`;
-			}
-			return `The Hailuo API refused the request (HTTP ${failure.status}) while ${ctx.doing}${code}${api}`;
-		}
+		case 'status':
+			return say(pick(STATUS_CASES, failure, ctx), failure);
+		case 'network':
+			return say(pick(NETWORK_CASES, failure, ctx), failure);
 		case 'html':
-			return `The Hailuo API answered with an HTML page instead of JSON (HTTP ${failure.status}) while ${ctx.doing}`;
+			return say(UNREADABLE_CASES.html, failure);
 		case 'badJson':
-			return `The Hailuo API gave an unreadable answer (HTTP ${failure.status}, ${failure.reason}) while ${ctx.doing}`;
-		case 'network': {
-			const what = NETWORK_MESSAGES[failure.code] ?? `network error ${failure.code}`;
-			return `Could not reach the Hailuo API at ${ctx.baseUrl} while ${ctx.doing}: ${what}`;
-		}
+			return say(UNREADABLE_CASES.badJson, failure);
 	}
 }
 
-function advice(failure: Failure, ctx: FailureContext, title: string): string[] {
+/** What every error adds after its next step: the provider's words, what was (not) billed, the task to pick up. */
+function consequences(failure: Failure, ctx: FailureContext, headline: string): string[] {
 	const lines: string[] = [];
-	const retried =
-		ctx.attempts > 1 ? `The node tried ${ctx.attempts} times over ${seconds(ctx.waitedMs)}.` : '';
 	if (failure.kind === 'status') {
-		if (isAccountCode(failure.code)) {
-			lines.push(ACCOUNT_PROBLEMS[failure.code].nextStep);
-			if (failure.code === 'no_api') lines.push(`The Base URL is ${ctx.baseUrl}.`);
-		} else if (isAccountWide(failure.status, failure.code)) {
-			lines.push(
-				'Open the Hailuo API credential and paste a valid token from the AceData Cloud console (and check its Base URL).',
-			);
-		} else if (failure.code === 'bad_request') {
-			lines.push(
-				failure.apiMessage
-					? `The API's message names the field to fix ("${failure.apiMessage}"): correct that parameter of the node (Prompt, Model, First Image URL) and run the item again.`
-					: "The API did not say which parameter it refused: check the node's Prompt, Model and First Image URL.",
-			);
-		} else if (failure.status === 429) {
-			lines.push(
-				`${retried} Lower 'Concurrency' or raise 'Poll Interval' in the node's options, or spread runs out in time.`.trim(),
-			);
-		} else if (failure.status === 404 && ctx.taskId) {
-			lines.push(
-				'Check the task ID: it is the taskId output by Text to Video or Image to Video (or received by a Hailuo Trigger), and tasks are visible only to the account that created them.',
-			);
-		} else if (failure.status >= 500) {
-			lines.push(
-				`${retried} This is a fault on the provider's side${failure.htmlPage ? ' or a gateway in front of it' : ''}: try again later, and if it lasts, contact AceData support with the trace id.`.trim(),
-			);
-		} else if (failure.status === 404 && !ctx.taskId) {
-			lines.push("Check the Base URL of the Hailuo API credential: it must be https://api.acedata.cloud or a proxy that forwards /hailuo/ to it.");
-		} else {
-			lines.push("Check the node's parameters (prompt, model, image URL) against the API's message.");
-		}
 		// The provider's own words, wherever the headline does not already quote them.
-		if (failure.apiMessage && !title.includes(failure.apiMessage)) {
-			lines.push(`The API said: "${failure.apiMessage}"`);
-		}
+		if (failure.apiMessage && !headline.includes(failure.apiMessage)) lines.push(`The API said: "${failure.apiMessage}"`);
 		if (failure.traceId) lines.push(`Trace id for AceData support: ${failure.traceId}.`);
-	} else if (failure.kind === 'html') {
-		lines.push(
-			`${retried} An HTML page usually comes from a gateway or proxy in front of the API, or from a Base URL that is not the API: check the credential's Base URL.`.trim(),
-		);
-	} else if (failure.kind === 'badJson') {
-		lines.push(`${retried} The answer was cut off or malformed; this is usually a passing gateway fault.`.trim());
-	} else if (TIMEOUT_CODES.has(failure.code)) {
-		lines.push(
-			`${retried} Raise 'Request Timeout' in the node's options if the API is slow, or try again later.`.trim(),
-		);
-	} else {
-		lines.push(`${retried} Check the credential's Base URL and this machine's network access.`.trim());
 	}
-	if (ctx.submission && isAccountProblem(failure)) {
-		lines.push('This holds for every item, so nothing more was submitted after this answer.');
-	}
+	const accountWide = isAccountProblem(failure);
+	if (ctx.submission && accountWide) lines.push('This holds for every item, so nothing more was submitted after this answer.');
 	if (ctx.submission && !ctx.certainlyNotSent) {
 		lines.push(
 			'The request may have reached the API, so a task may exist and be billed. It was NOT resubmitted, to avoid paying twice: check the AceData Cloud console (or Task > Get Many) before running this item again.',
 		);
 	} else if (ctx.submission) {
 		lines.push(
-			isAccountProblem(failure)
+			accountWide
 				? 'No task was created for this item, so it is safe to run it again once this is fixed.'
 				: 'No task was created for this item, so it is safe to run it again.',
 		);
 	}
 	const taskUnknown = failure.kind === 'status' && failure.status === 404 && failure.code !== 'no_api';
-	if (ctx.taskId && !taskUnknown) {
-		lines.push(
-			`Task id: ${ctx.taskId}. Pick it up later with Task > Wait or Task > Get.`,
-		);
-	}
+	if (ctx.taskId && !taskUnknown) lines.push(`Task id: ${ctx.taskId}. Pick it up later with Task > Wait or Task > Get.`);
 	return lines;
 }
 
@@ -205,10 +245,10 @@ export function apiError(node: INode, failure: Failure, ctx: FailureContext): No
 	}
 	if (ctx.taskId) summary.task_id = ctx.taskId;
 	const httpCode = 'status' in failure ? String(failure.status) : undefined;
-	const title = headline(failure, ctx);
+	const { headline: title, nextStep } = describeFailure(failure, ctx);
 	const error = new NodeApiError(node, summary, {
 		message: title,
-		description: advice(failure, ctx, title).join(' '),
+		description: [nextStep, ...consequences(failure, ctx, title)].join(' '),
 		httpCode,
 		itemIndex: ctx.itemIndex,
 	});

@@ -4,6 +4,9 @@
 export const CREDENTIAL_NAME = 'hailuoApi';
 export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 
+/** What a Base URL must be, as every error about it says. */
+export const BASE_URL_RULE = `${DEFAULT_BASE_URL} or a proxy that forwards /hailuo/ to it`;
+
 /** Ids per retrieve_batch call: the cap other integrations of the provider document. */
 export const BATCH_LIMIT = 50;
 
