@@ -105,6 +105,18 @@ describe('Download Video (binary data)', () => {
 		expect(bytesOf(r.items[0].binary.data).equals(sim.videoBytes(submitted.taskId))).toBe(true);
 	});
 
+	test('a video URL that does not parse (http://[): no videoUrl in the output, and a download of it fails with the package error and the task id', async () => {
+		const { readTask, simplify } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		const outcome = readTask({ id: 't-bad-url', finished_at: 1, response: { success: true, data: [{ video_url: 'http://[', state: 'succeeded' }] } });
+		expect(simplify(outcome).videoUrl).toBeNull();
+		const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };
+		const broken = { ...outcome, videos: [{ url: 'http://[', state: 'succeeded' }] };
+		await expect(downloadVideo(ctx, broken, { propertyName: 'data', timeoutMs: 1000, publicOnly: false })).rejects.toThrow(
+			'Downloading the video of task t-bad-url failed: the task has no usable video URL',
+		);
+	});
+
 	test('with the real API, a video URL on a local address is not fetched', async () => {
 		// The simulator plays the real API at its official host name by pointing videos at loopback.
 		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');

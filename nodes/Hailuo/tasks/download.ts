@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { isLocalHost } from '../transport/addresses';
+import { errorText } from '../transport/nodeErrors';
 import { firstVideoUrl } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
@@ -62,13 +63,15 @@ export async function downloadVideo(
 	settings: DownloadSettings,
 	itemIndex?: number,
 ): Promise<IBinaryData> {
-	const url = firstVideoUrl(outcome) as string;
-	const parsed = new URL(url);
+	const url = firstVideoUrl(outcome) ?? '';
+	const parsed = URL.canParse(url) ? new URL(url) : undefined;
+	if (parsed === undefined) throw failure(ctx, outcome, url, 'the task has no usable video URL', itemIndex);
 	if (settings.publicOnly && isLocalHost(parsed.hostname)) {
 		throw failure(ctx, outcome, url, `the URL points at a local address (${parsed.hostname}), which is not fetched`, itemIndex);
 	}
 	let response: { statusCode: number; headers: Record<string, string | undefined>; body: ResponseStream };
 	try {
+		// n8n's helper is typed as returning anything; with returnFullResponse and a stream this is its shape.
 		response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
@@ -81,8 +84,7 @@ export async function downloadVideo(
 			timeout: settings.timeoutMs,
 		})) as typeof response;
 	} catch (error) {
-		const code = ((error as { cause?: { code?: string } }).cause ?? {}).code;
-		throw failure(ctx, outcome, url, `the CDN could not be reached (${code ?? (error as Error).message})`, itemIndex);
+		throw failure(ctx, outcome, url, `the CDN could not be reached (${errorText(error)})`, itemIndex);
 	}
 	const source = response.body;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -96,7 +98,7 @@ export async function downloadVideo(
 		file = await ctx.helpers.prepareBinaryData(source, `${outcome.taskId}.mp4`, 'video/mp4');
 	} catch (error) {
 		source.destroy();
-		throw failure(ctx, outcome, url, `the connection was cut or the file could not be stored (${(error as Error).message})`, itemIndex);
+		throw failure(ctx, outcome, url, `the connection was cut or the file could not be stored (${errorText(error)})`, itemIndex);
 	}
 	// A connection cut mid-file can end the stream early without an error: only
 	// the stored size tells. The short file is never attached to the item; n8n

@@ -56,9 +56,10 @@ const PENDING_STATES = new Set(['pending', 'queued', 'queueing', 'submitted', 'c
 const text = (value: unknown): string | null =>
 	typeof value === 'string' && value.trim() !== '' ? value : null;
 
+/** An http(s) URL that parses: anything else (`http://[`, a relative path) is no video URL. */
 const httpUrl = (value: unknown): string | null => {
 	const candidate = text(value);
-	return candidate && /^https?:\/\/[^\s]+$/i.test(candidate) ? candidate : null;
+	return candidate && /^https?:\/\/[^\s]+$/i.test(candidate) && URL.canParse(candidate) ? candidate : null;
 };
 
 const unixSeconds = (value: unknown): number | null =>

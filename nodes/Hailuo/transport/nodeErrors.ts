@@ -18,3 +18,13 @@ export function asNodeError(node: INode, thrown: unknown): ItemError {
 export function cancelled(node: INode): NodeOperationError {
 	return new NodeOperationError(node, 'The execution was cancelled');
 }
+
+/** What a thrown value says, for a message: its network code where it has one, else its message. */
+export function errorText(thrown: unknown): string {
+	if (thrown instanceof Error) {
+		const cause: unknown = 'cause' in thrown ? thrown.cause : undefined;
+		const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
+		return typeof code === 'string' ? code : thrown.message;
+	}
+	return String(thrown);
+}
