@@ -220,6 +220,7 @@ describe('Hailuo Trigger', () => {
 	test.each([
 		['not JSON', 'hello', { 'content-type': 'text/plain' }, /not JSON/],
 		['a JSON list', '[1,2]', { 'content-type': 'application/json' }, /not a JSON object/],
+		['an empty object', '{}', { 'content-type': 'application/json' }, /^Body is empty \(\{\}\): a Hailuo callback carries the task_id of the video it reports\.$/],
 		['no task id', '{"success":true}', { 'content-type': 'application/json' }, /no valid task_id/],
 		['an odd task id', '{"task_id":"../../etc"}', { 'content-type': 'application/json' }, /no valid task_id/],
 		['too large', JSON.stringify({ task_id: 'abcdefgh', pad: 'x'.repeat(70_000) }), { 'content-type': 'application/json' }, /too large/],

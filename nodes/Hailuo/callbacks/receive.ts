@@ -14,6 +14,7 @@ import type { DownloadSettings } from '../tasks/download';
 import { readTask } from '../tasks/taskRecord';
 import type { TaskOutcome } from '../tasks/taskRecord';
 import { stopsTheRun } from '../transport/apiErrors';
+import { TASK_ID_PATTERN } from '../transport/apiFacts';
 import { HailuoApi } from '../transport/hailuoApi';
 import { isObject } from '../transport/json';
 import { readShared } from './sharedReads';
@@ -29,7 +30,6 @@ import { readShared } from './sharedReads';
 /** A real callback body is about 1 KB; this leaves room and refuses abuse. */
 export const MAX_CALLBACK_BYTES = 64 * 1024;
 const MAX_DEPTH = 16;
-const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{5,127}$/;
 
 export interface Rejection {
 	status: number;
@@ -59,7 +59,9 @@ function depthOf(value: unknown, limit: number): number {
 export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 	const request = ctx.getRequestObject();
 	const declared = Number(request.headers['content-length'] ?? 0);
-	const raw = (request as unknown as { rawBody?: Buffer }).rawBody;
+	// n8n keeps the unparsed body beside the parsed one; express's type does not know it.
+	const rawBody: unknown = 'rawBody' in request ? request.rawBody : undefined;
+	const raw = Buffer.isBuffer(rawBody) ? rawBody : undefined;
 	if (declared > MAX_CALLBACK_BYTES || (raw && raw.length > MAX_CALLBACK_BYTES)) {
 		return { status: 400, message: `Body too large: a Hailuo callback is at most ${MAX_CALLBACK_BYTES} bytes.` };
 	}
@@ -72,14 +74,15 @@ export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 			return { status: 400, message: 'Body is not JSON.' };
 		}
 	}
-	if (!isObject(body) || Object.keys(body).length === 0) {
-		return { status: 400, message: 'Body is not a JSON object.' };
+	if (!isObject(body)) return { status: 400, message: 'Body is not a JSON object.' };
+	if (Object.keys(body).length === 0) {
+		return { status: 400, message: 'Body is empty ({}): a Hailuo callback carries the task_id of the video it reports.' };
 	}
 	if (depthOf(body, MAX_DEPTH) > MAX_DEPTH) {
 		return { status: 400, message: 'Body is nested too deeply.' };
 	}
 	const taskId = body.task_id;
-	if (typeof taskId !== 'string' || !TASK_ID.test(taskId)) {
+	if (typeof taskId !== 'string' || !TASK_ID_PATTERN.test(taskId)) {
 		return { status: 400, message: 'Body has no valid task_id.' };
 	}
 	return { taskId, body };

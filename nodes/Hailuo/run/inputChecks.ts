@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
-import { BATCH_LIMIT } from '../transport/apiFacts';
+import { BATCH_LIMIT, TASK_ID_PATTERN } from '../transport/apiFacts';
 
 /**
  * Checks on what users (and expressions, and AI agents) pass in, made before
@@ -87,7 +87,7 @@ export class InputError {
 
 	taskId(field: string, value: unknown): string {
 		const id = this.text(field, value, 'Use the taskId output by Text to Video or Image to Video, e.g. {{ $json.taskId }}.');
-		if (!/^[A-Za-z0-9][A-Za-z0-9_-]{5,127}$/.test(id)) {
+		if (!TASK_ID_PATTERN.test(id)) {
 			this.fail(field, `"${clip(id)}" does not look like a task id`, 'Task IDs are UUIDs such as 05aff65c-1f2b-4a7d-9c1e-1b2c3d4e5f60, as found in taskId.');
 		}
 		return id;

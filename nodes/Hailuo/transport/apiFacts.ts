@@ -15,3 +15,6 @@ export const BACKOFF = { baseMs: 1000, maxMs: 30_000, retryAfterCapMs: 120_000 }
 
 /** A request's time limit and retries where nobody set them (webhooks, the credential test). */
 export const REQUEST_DEFAULTS = { timeoutSeconds: 60, maxRetries: 4 } as const;
+
+/** What a task id looks like (the API's ids are UUIDs): anything else is refused before it reaches a URL or a request. */
+export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{5,127}$/;
