@@ -49,6 +49,18 @@ describe('credential test (declarative, run as n8n runs it)', () => {
 
 	test('a Base URL with spaces around it is trimmed; an empty one is the official API', async () => {
 		expect(await runCredentialTest({ apiToken: TOKEN, baseUrl: `  ${sim.url}/ ` })).toEqual({ status: 'OK', message: 'Connection successful!' });
+		// Where an empty Base URL sends the credential test (n8n's expression engine) and the node's requests.
+		const { Workflow } = require('n8n-workflow');
+		const { HailuoApi } = require('../dist/credentials/HailuoApi.credentials');
+		const { normaliseBaseUrl } = require('../dist/nodes/Hailuo/transport/hailuoApi');
+		const types = { getByName: () => ({ description: { properties: [] } }), getByNameAndVersion: () => ({ description: { properties: [] } }) };
+		const workflow = new Workflow({ nodes: [{ id: 't', name: 'T', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {}, active: false, nodeTypes: types });
+		const testUrl = (baseUrl) => workflow.expression.getParameterValue(new HailuoApi().test.request.baseURL, null, 0, 0, 'T', [], 'internal', { $credentials: { baseUrl } });
+		for (const empty of ['', '   ', undefined]) {
+			expect(testUrl(empty)).toBe('https://api.acedata.cloud');
+			expect(normaliseBaseUrl(empty)).toBe('https://api.acedata.cloud');
+		}
+		expect(testUrl(' https://proxy.example/ ')).toBe('https://proxy.example');
 	});
 
 	test('a rate limit is not mistaken for a Base URL that is not the API', async () => {
