@@ -49,22 +49,6 @@ describe('Task > Get', () => {
 	});
 });
 
-describe('Task > Wait', () => {
-	test('an account-wide refusal on a single read (after the batch read was refused) stops the wait at once', async () => {
-		sim.set({ generationMs: 60_000 });
-		const [taskId] = await submit(['waits']);
-		sim.resetCounts();
-		sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'api_not_implemented', times: 1 });
-		sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'disabled', times: 1 });
-		const started = Date.now();
-		const r = await run({ resource: 'task', operation: 'wait', taskId, options: { ...FAST, timeout: 20 } }, [{}]);
-		expect(r.status).toBe('error');
-		expect(r.error.message).toBe('The provider has disabled this AceData Cloud application (disabled)');
-		expect(r.error.description).toContain(`Tasks being waited for: ${taskId}.`);
-		expect(Date.now() - started).toBeLessThan(5000);
-	});
-});
-
 describe('Task > Get Many', () => {
 	test('reads a list in one request and marks unknown ids', async () => {
 		const ids = await submit(['one', 'two', 'three']);
@@ -117,6 +101,20 @@ describe('Task > Wait', () => {
 		);
 		expect(r.status).toBe('error');
 		expect(r.error.message).toContain('was not found');
+		expect(Date.now() - started).toBeLessThan(5000);
+	});
+
+	test('an account-wide refusal on a single read (after the batch read was refused) stops the wait at once', async () => {
+		sim.set({ generationMs: 60_000 });
+		const [taskId] = await submit(['waits']);
+		sim.resetCounts();
+		sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'api_not_implemented', times: 1 });
+		sim.inject({ on: 'tasks', kind: 'status', status: 400, code: 'disabled', times: 1 });
+		const started = Date.now();
+		const r = await run({ resource: 'task', operation: 'wait', taskId, options: { ...FAST, timeout: 20 } }, [{}]);
+		expect(r.status).toBe('error');
+		expect(r.error.message).toBe('The provider has disabled this AceData Cloud application (disabled)');
+		expect(r.error.description).toContain(`Tasks being waited for: ${taskId}.`);
 		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });
