@@ -12,8 +12,8 @@ import { resumeFromCallback } from './callbacks/pause';
 import { nothingToRegister } from './callbacks/webhookRegistration';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
 import { TOOL_DESCRIPTION } from './descriptions/toolTexts';
-import { taskDescription, taskHandlers } from './resources/task';
-import { videoDescription, videoHandlers } from './resources/video';
+import { taskDescription, taskHandlers } from './resources/task/index';
+import { videoDescription, videoHandlers } from './resources/video/index';
 import { CREDENTIAL_NAME } from './transport/apiFacts';
 
 const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {

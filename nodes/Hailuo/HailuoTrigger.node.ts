@@ -1,20 +1,20 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
-	IDataObject,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { callbackApi, deliver, isRejection, readCallback, readWebhookDownload, refuseTriggerCall, secretMatches, verifyCallback } from './callbacks/receive';
+import { receiveCallback } from './callbacks/pipeline';
+import { deliver, readWebhookDownload, refuseTriggerCall, rejected, secretMatches } from './callbacks/receive';
 import { alreadySeen, claim } from './callbacks/seenTasks';
 import { nothingToRegister } from './callbacks/webhookRegistration';
 import { downloadFields } from './descriptions/options';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
-import { readTask, simplify } from './tasks/taskRecord';
-import type { TaskOutcome } from './tasks/taskRecord';
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from './transport/apiFacts';
+import { simplify } from './tasks/taskRecord';
+import { CREDENTIAL_NAME } from './transport/apiFacts';
+import { isObject } from './transport/json';
 
 export class HailuoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -100,39 +100,28 @@ export class HailuoTrigger implements INodeType {
 	webhookMethods = { default: nothingToRegister };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const secret = this.getNodeParameter('secret', '') as string;
-		if (secret !== '' && !secretMatches(secret, (this.getQueryData() as IDataObject).secret)) {
-			return refuseTriggerCall(this, { status: 401, message: 'Missing or wrong secret.' });
+		const secret = String(this.getNodeParameter('secret', ''));
+		const query: unknown = this.getQueryData();
+		if (secret !== '' && !secretMatches(secret, isObject(query) ? query.secret : undefined)) {
+			return refuseTriggerCall(this, rejected(401, 'Missing or wrong secret.'));
 		}
-		const callback = readCallback(this);
-		if (isRejection(callback)) return refuseTriggerCall(this, callback);
-		// A repeated callback costs no API read; only a verified one marks its task (below).
-		if (alreadySeen(this, callback.taskId)) return duplicate();
-
-		let outcome: TaskOutcome;
-		let raw: IDataObject = callback.body;
-		let verified = false;
-		let baseUrl = DEFAULT_BASE_URL;
 		const credentialChosen = this.getNode().credentials?.[CREDENTIAL_NAME] !== undefined;
-		if (this.getNodeParameter('verify', true) === true && credentialChosen) {
-			const api = await callbackApi(this);
-			if (isRejection(api)) return refuseTriggerCall(this, api);
-			baseUrl = api.baseUrl;
-			const result = await verifyCallback(api, callback);
-			if (isRejection(result)) return refuseTriggerCall(this, result);
-			outcome = result.outcome;
-			// What comes out is the API's own final result, never the body's claims.
-			raw = (result.record.response as IDataObject | undefined) ?? result.record;
-			verified = true;
-		} else {
-			outcome = { ...readTask(callback.body, { final: true }), taskId: callback.taskId };
-		}
+		const reception = await receiveCallback(this, {
+			refuse: refuseTriggerCall,
+			verify: this.getNodeParameter('verify', true) === true && credentialChosen,
+			// A repeated callback costs no API read; only a verified one marks its task (below).
+			before: (callback) => (alreadySeen(this, callback.taskId) ? duplicate() : undefined),
+		});
+		if ('answer' in reception) return reception.answer;
+		const { callback, outcome, record, verified, baseUrl } = reception.received;
+		// What comes out is the API's own final result, never the body's claims.
+		const raw = verified && isObject(record.response) ? record.response : record;
 
 		// Every setting is read before the task is marked as seen: a bad one must not eat the callback.
 		const download = readWebhookDownload(this, baseUrl);
 		const simplifyOutput = this.getNodeParameter('simplify', true) !== false;
-		const events = this.getNodeParameter('events', []) as string[];
-		if (!events.includes(outcome.state)) {
+		const events: unknown = this.getNodeParameter('events', []);
+		if (!Array.isArray(events) || !events.includes(outcome.state)) {
 			return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
 		}
 		if (!claim(this, callback.taskId)) return duplicate();

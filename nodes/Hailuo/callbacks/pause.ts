@@ -1,10 +1,12 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { simplify } from '../tasks/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
 import { isObject } from '../transport/json';
-import { callbackApi, deliver, isRejection, readCallback, readWebhookDownload, refuse, verifyCallback } from './receive';
+import { errorText } from '../transport/nodeErrors';
+import { receiveCallback } from './pipeline';
+import { deliver, readWebhookDownload, refuse, rejected } from './receive';
 
 /**
  * "Pause Until Callback": the node submits with this execution's resume URL as
@@ -119,7 +121,7 @@ export async function waitForCallback(ctx: IExecuteFunctions, taskId: string, ti
 		executionCustomData(ctx)?.set('hailuoTaskId', taskId);
 	} catch (error) {
 		// n8n keeps at most 10 custom data keys and refuses more in editor runs: the log line above still has the id.
-		ctx.logger.warn(`Hailuo task ${taskId}: not kept in the execution's custom data (${(error as Error).message})`);
+		ctx.logger.warn(`Hailuo task ${taskId}: not kept in the execution's custom data (${errorText(error)})`);
 	}
 	await ctx.putExecutionToWait(until);
 }
@@ -136,22 +138,15 @@ function executionPath(url: unknown): string | undefined {
 
 /** webhook() of a paused node: verify the callback and resume with the task. */
 export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const callback = readCallback(ctx);
-	if (isRejection(callback)) return refuse(ctx, callback);
-	// Resume URLs carry no signature in n8n 1.x: the task is read back from the API.
-	const api = await callbackApi(ctx);
-	if (isRejection(api)) return refuse(ctx, api);
-	const verified = await verifyCallback(api, callback);
-	if (isRejection(verified)) return refuse(ctx, verified);
-
-	const request = verified.record.request as IDataObject | undefined;
-	const submittedTo = executionPath(request?.callback_url);
+	// Resume URLs carry no signature in n8n 1.x: the task is always read back from the API.
+	const reception = await receiveCallback(ctx, { refuse, verify: true });
+	if ('answer' in reception) return reception.answer;
+	const { record, outcome, baseUrl } = reception.received;
+	const submittedTo = executionPath(isObject(record.request) ? record.request.callback_url : undefined);
 	const expected = executionPath(ctx.evaluateExpression('{{ $execution.resumeUrl }}'));
 	if (submittedTo !== undefined && expected !== undefined && submittedTo !== expected) {
-		return refuse(ctx, { status: 400, message: 'This task was not submitted by this execution.' });
+		return refuse(ctx, rejected(400, 'This task was not submitted by this execution.'));
 	}
-	const json =
-		ctx.getNodeParameter('simplify', true) === false ? verified.record : simplify(verified.outcome);
-	const download = readWebhookDownload(ctx, api.baseUrl);
-	return await deliver(ctx, { json, pairedItem: { item: 0 } }, verified.outcome, download);
+	const json = ctx.getNodeParameter('simplify', true) === false ? record : simplify(outcome);
+	return await deliver(ctx, { json, pairedItem: { item: 0 } }, outcome, readWebhookDownload(ctx, baseUrl));
 }

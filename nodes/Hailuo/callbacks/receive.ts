@@ -4,7 +4,6 @@ import type {
 	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
-	NodeApiError,
 } from 'n8n-workflow';
 
 import { InputError } from '../run/inputChecks';
@@ -17,6 +16,7 @@ import { stopsTheRun } from '../transport/apiErrors';
 import { TASK_ID_PATTERN } from '../transport/apiFacts';
 import { HailuoApi } from '../transport/hailuoApi';
 import { isObject } from '../transport/json';
+import { errorText, httpCodeOf } from '../transport/nodeErrors';
 import { readShared } from './sharedReads';
 
 /**
@@ -31,9 +31,15 @@ import { readShared } from './sharedReads';
 export const MAX_CALLBACK_BYTES = 64 * 1024;
 const MAX_DEPTH = 16;
 
+/** Why a callback request is refused: the HTTP status and message it is answered with. */
 export interface Rejection {
+	rejected: true;
 	status: number;
 	message: string;
+}
+
+export function rejected(status: number, message: string): Rejection {
+	return { rejected: true, status, message };
 }
 
 export interface Callback {
@@ -63,7 +69,7 @@ export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 	const rawBody: unknown = 'rawBody' in request ? request.rawBody : undefined;
 	const raw = Buffer.isBuffer(rawBody) ? rawBody : undefined;
 	if (declared > MAX_CALLBACK_BYTES || (raw && raw.length > MAX_CALLBACK_BYTES)) {
-		return { status: 400, message: `Body too large: a Hailuo callback is at most ${MAX_CALLBACK_BYTES} bytes.` };
+		return rejected(400, `Body too large: a Hailuo callback is at most ${MAX_CALLBACK_BYTES} bytes.`);
 	}
 	let body: unknown = ctx.getBodyData();
 	// Some senders omit the JSON content type: then n8n leaves the body unparsed.
@@ -71,25 +77,25 @@ export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 		try {
 			body = JSON.parse(raw.toString('utf8'));
 		} catch {
-			return { status: 400, message: 'Body is not JSON.' };
+			return rejected(400, 'Body is not JSON.');
 		}
 	}
-	if (!isObject(body)) return { status: 400, message: 'Body is not a JSON object.' };
+	if (!isObject(body)) return rejected(400, 'Body is not a JSON object.');
 	if (Object.keys(body).length === 0) {
-		return { status: 400, message: 'Body is empty ({}): a Hailuo callback carries the task_id of the video it reports.' };
+		return rejected(400, 'Body is empty ({}): a Hailuo callback carries the task_id of the video it reports.');
 	}
 	if (depthOf(body, MAX_DEPTH) > MAX_DEPTH) {
-		return { status: 400, message: 'Body is nested too deeply.' };
+		return rejected(400, 'Body is nested too deeply.');
 	}
 	const taskId = body.task_id;
 	if (typeof taskId !== 'string' || !TASK_ID_PATTERN.test(taskId)) {
-		return { status: 400, message: 'Body has no valid task_id.' };
+		return rejected(400, 'Body has no valid task_id.');
 	}
 	return { taskId, body };
 }
 
-export function isRejection(value: unknown): value is Rejection {
-	return isObject(value as IDataObject) && typeof (value as Rejection).status === 'number';
+export function isRejection<T extends object>(value: T | Rejection): value is Rejection {
+	return 'rejected' in value && value.rejected === true;
 }
 
 /** Compares secrets in constant time, whatever their lengths. */
@@ -121,22 +127,22 @@ export async function verifyCallback(api: HailuoApi, callback: Callback): Promis
 	try {
 		record = await readShared(api, callback.taskId);
 	} catch (error) {
-		const status = (error as NodeApiError).httpCode;
-		if (status === '404' && !stopsTheRun(error)) return { status: 400, message: 'Unknown task: the API has no such task for this account.' };
+		const status = httpCodeOf(error);
+		if (status === '404' && !stopsTheRun(error)) return rejected(400, 'Unknown task: the API has no such task for this account.');
 		// The API documents no retries of callbacks: the refused task must at least be findable in n8n's log.
-		api.ctx.logger.warn(`Hailuo callback for task ${callback.taskId} refused (503): it could not be verified: ${(error as Error).message}`);
-		return { status: 503, message: 'The task could not be verified with the Hailuo API right now.' };
+		api.ctx.logger.warn(`Hailuo callback for task ${callback.taskId} refused (503): it could not be verified: ${errorText(error)}`);
+		return rejected(503, 'The task could not be verified with the Hailuo API right now.');
 	}
 	if (typeof record.id === 'string' && record.id !== callback.taskId) {
-		return { status: 400, message: 'The API answered for another task.' };
+		return rejected(400, 'The API answered for another task.');
 	}
 	const outcome = { ...readTask(record), taskId: callback.taskId };
 	if (!outcome.finished) {
-		return { status: 409, message: 'The API says this task has not finished yet.' };
+		return rejected(409, 'The API says this task has not finished yet.');
 	}
 	const known = new Set(outcome.videos.map((v) => v.url).filter((url) => url !== null));
 	if (videoUrlsOf(callback.body).some((url) => !known.has(url))) {
-		return { status: 400, message: "The callback's video does not match the API's record of the task." };
+		return rejected(400, "The callback's video does not match the API's record of the task.");
 	}
 	return { record, outcome };
 }
@@ -150,8 +156,8 @@ export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi | R
 	try {
 		return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
 	} catch (error) {
-		ctx.logger.warn(`Hailuo callback refused (500): the credential cannot be used: ${(error as Error).message}`);
-		return { status: 500, message: 'The Hailuo API credential of this node cannot be used; see the n8n log.' };
+		ctx.logger.warn(`Hailuo callback refused (500): the credential cannot be used: ${errorText(error)}`);
+		return rejected(500, 'The Hailuo API credential of this node cannot be used; see the n8n log.');
 	}
 }
 
@@ -201,7 +207,7 @@ export async function deliver(
 	try {
 		item.binary = { [download.propertyName]: await downloadVideo(ctx, outcome, download) };
 	} catch (error) {
-		item.json.downloadError = (error as Error).message;
+		item.json.downloadError = errorText(error);
 	}
 	return { noWebhookResponse: true, workflowData: [[item]] };
 }

@@ -1,4 +1,5 @@
 
+
 /**
  * The webhook lifecycle n8n calls on activation. The Hailuo API has no
  * webhook registry: each task carries its own callback_url when it is

@@ -1,4 +1,5 @@
 
+
 /**
  * The Hailuo node used as a tool, by n8n's AI Agent or by an MCP client
  * through n8n's MCP Server Trigger ("Hailuo Tool").

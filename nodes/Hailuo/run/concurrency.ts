@@ -1,4 +1,5 @@
 
+
 export interface BoundedOptions {
 	/** Start nothing new once this says so (e.g. the execution was cancelled). */
 	stop?: () => boolean;

@@ -5,7 +5,7 @@ import { stopsTheRun } from '../transport/apiErrors';
 import { BATCH_LIMIT } from '../transport/apiFacts';
 import { sleepOrCancel } from '../transport/hailuoApi';
 import type { HailuoApi } from '../transport/hailuoApi';
-import { asNodeError } from '../transport/nodeErrors';
+import { asNodeError, errorText, httpCodeOf } from '../transport/nodeErrors';
 import type { ItemError } from '../transport/nodeErrors';
 import { readTask, unknownTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
@@ -83,7 +83,7 @@ export type TaskRead = { record: IDataObject } | { error: ItemError };
 
 /** A 4xx other than 429: a gateway without the batch action refuses it so. */
 function batchActionRefused(error: unknown): boolean {
-	const status = Number((error as NodeApiError).httpCode);
+	const status = Number(httpCodeOf(error));
 	return status >= 400 && status < 500 && status !== 429;
 }
 
@@ -126,12 +126,17 @@ async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, Polle
 	} catch (error) {
 		if (stopsTheRun(error)) throw asNodeError(api.ctx.getNode(), error);
 		// A failed round loses nothing: the tasks stay running and the next round asks again.
-		for (const id of ids) (tasks.get(id) as PolledTask).lastPollError = (error as Error).message;
+		for (const id of ids) {
+			const task = tasks.get(id);
+			if (task) task.lastPollError = errorText(error);
+		}
 		return;
 	}
 	for (const id of ids) {
-		const task = tasks.get(id) as PolledTask;
-		const read = reads.get(id) as TaskRead;
+		const task = tasks.get(id);
+		const read = reads.get(id);
+		// Every id asked for is in both maps.
+		if (!task || !read) continue;
 		if ('error' in read) {
 			if (read.error instanceof NodeApiError && read.error.httpCode === '404' && !createdHere) task.problem = read.error;
 			else task.lastPollError = read.error.message;

@@ -1,3 +1,5 @@
+
+
 /** Facts about the Hailuo API and how the package reaches it. */
 
 /** The credential type every request is signed with. */

@@ -28,3 +28,8 @@ export function errorText(thrown: unknown): string {
 	}
 	return String(thrown);
 }
+
+/** The HTTP status of an API error, as n8n keeps it (text), or undefined for anything else. */
+export function httpCodeOf(thrown: unknown): string | undefined {
+	return thrown instanceof NodeApiError ? (thrown.httpCode ?? undefined) : undefined;
+}
