@@ -206,7 +206,7 @@ describe('Completion: Pause Until Callback', () => {
 			const run = await startPaused();
 			expect(run.status).toBe('error');
 			expect(run.error.message).toBe(`n8n's resume URL (${n8n.baseUrl}) does not lead back to n8n`);
-			expect(run.error.description).toContain('set WEBHOOK_URL on every worker');
+			expect(run.error.description).toContain('set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x) on every worker');
 			expect(sim.counts.submit).toBe(0);
 		});
 	});

@@ -17,7 +17,7 @@ const { startPostgres } = require('./postgres');
 const { startRedis } = require('./redis');
 const { createBalancer } = require('./balancer');
 
-/** What every process of the cluster needs to see the same n8n (see README "Queue mode"). */
+/** What every process of the cluster needs to see the same n8n (see docs/queue-mode.md). */
 function clusterEnv({ pg, redis, webhookUrl, encryptionKey, binaryDataMode = 'database' }) {
 	return {
 		...pg.env,

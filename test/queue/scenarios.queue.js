@@ -219,7 +219,7 @@ describe('n8n in queue mode (main + 2 workers + 2 webhook processors)', () => {
 			expect([...byTask.keys()].sort()).toEqual([...tasks].sort());
 			expect(delivered).toBeGreaterThanOrEqual(10);
 			expect(delivered).toBeLessThanOrEqual(executions.length);
-			// Two processes at the same instant: n8n gives a webhook no atomic shared store (see README).
+			// Two processes at the same instant: n8n gives a webhook no atomic shared store (see docs/callbacks.md).
 			expect(together.every((n) => n === 1 || n === 2)).toBe(true);
 			expect(apart).toEqual([1, 1, 1, 1, 1]);
 			expectJsonAnswers({ accepted: true });

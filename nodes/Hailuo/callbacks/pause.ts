@@ -34,7 +34,7 @@ export function assertSingleItem(ctx: IExecuteFunctions, count: number) {
 /**
  * Whether a resume URL on this machine reaches n8n's waiting-webhook route:
  * n8n answers it with JSON (the execution is running, or the signature is
- * missing). A queue-mode worker without WEBHOOK_URL hands out its own health
+ * missing). A queue-mode worker without its webhook URL hands out its own health
  * port instead, which answers a plain 404 page, or nothing at all.
  */
 async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean> {
@@ -77,20 +77,20 @@ export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promis
 		parsed = new URL(url);
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), 'This n8n has no resume URL for waiting executions', {
-			description: 'Pause Until Callback needs n8n\'s webhook URL (WEBHOOK_URL) to be set.',
+			description: 'Pause Until Callback needs n8n\'s webhook URL to be set (N8N_WEBHOOK_URL; WEBHOOK_URL on n8n 1.x).',
 		});
 	}
 	const host = parsed.hostname;
 	if (isOfficialApi(baseUrl) && isLocalHost(host)) {
 		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${host}) cannot be reached by the Hailuo API`, {
 			description:
-				"Nothing was submitted. Set WEBHOOK_URL to this n8n's public address, or use Completion 'Wait for the Video (Poll)', which needs no public URL.",
+				"Nothing was submitted. Set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x) to this n8n's public address, or use Completion 'Wait for the Video (Poll)', which needs no public URL.",
 		});
 	}
 	if (isLocalHost(host) && !(await reachesN8n(ctx, url))) {
 		throw new NodeOperationError(ctx.getNode(), `n8n's resume URL (${parsed.origin}) does not lead back to n8n`, {
 			description:
-				"Nothing was submitted. In queue mode, set WEBHOOK_URL on every worker too, to the URL of n8n's webhook processors (the same value as on the main process); a worker without it hands out its own health port. Or use Completion 'Wait for the Video (Poll)'.",
+				"Nothing was submitted. In queue mode, set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x) on every worker too, to the URL of n8n's webhook processors (the same value as on the main process); a worker without it hands out its own health port. Or use Completion 'Wait for the Video (Poll)'.",
 		});
 	}
 	return url;

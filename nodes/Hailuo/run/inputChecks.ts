@@ -68,7 +68,7 @@ export class InputError {
 			this.fail(
 				field,
 				`points at a local address (${url.hostname}) that the Hailuo API cannot reach`,
-				'The API fetches this URL from the internet: use a public address (for a callback, n8n\'s WEBHOOK_URL must be public).',
+				'The API fetches this URL from the internet: use a public address (for a callback, n8n\'s N8N_WEBHOOK_URL (WEBHOOK_URL on 1.x) must be public).',
 			);
 		}
 		return url.toString();
