@@ -75,8 +75,8 @@ export class Hailuo implements INodeType {
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
+		const resource = String(this.getNodeParameter('resource', 0));
+		const operation = String(this.getNodeParameter('operation', 0));
 		const handler = handlers[resource]?.[operation];
 		if (!handler) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);

@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { simplify } from '../tasks/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
@@ -39,7 +39,7 @@ export function assertSingleItem(ctx: IExecuteFunctions, count: number) {
  */
 async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean> {
 	try {
-		const response = (await ctx.helpers.httpRequest({
+		const response: IN8nHttpFullResponse = await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
 			json: false,
@@ -49,8 +49,8 @@ async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean>
 			// After a Form page in the same execution, n8n 2.x redirects to its form route, which never answers a running execution.
 			disableFollowRedirect: true,
 			timeout: 5000,
-		})) as { statusCode: number; headers: Record<string, string | undefined>; body: unknown };
-		if (response.statusCode >= 300 && response.statusCode < 400) return /\/form-waiting\//.test(response.headers.location ?? '');
+		});
+		if (response.statusCode >= 300 && response.statusCode < 400) return /\/form-waiting\//.test(String(response.headers.location ?? ''));
 		return isObject(typeof response.body === 'string' ? JSON.parse(response.body) : response.body);
 	} catch {
 		return false;
@@ -100,12 +100,17 @@ interface CustomData {
 	set(key: string, value: string): void;
 }
 
+function isCustomData(value: unknown): value is CustomData {
+	return typeof value === 'object' && value !== null && 'set' in value && typeof value.set === 'function';
+}
+
 /** n8n 2.x gives nodes `customData`; 1.x only `$execution.customData`, which writes the same store. */
 function executionCustomData(ctx: IExecuteFunctions): CustomData | undefined {
-	const direct = (ctx as { customData?: CustomData }).customData;
-	if (direct) return direct;
-	const execution = ctx.getWorkflowDataProxy(0).$execution as { customData?: CustomData } | undefined;
-	return execution?.customData;
+	const direct: unknown = 'customData' in ctx ? ctx.customData : undefined;
+	if (isCustomData(direct)) return direct;
+	const execution: unknown = ctx.getWorkflowDataProxy(0).$execution;
+	const proxied: unknown = typeof execution === 'object' && execution !== null && 'customData' in execution ? execution.customData : undefined;
+	return isCustomData(proxied) ? proxied : undefined;
 }
 
 /**

@@ -51,8 +51,8 @@ function depthOf(value: unknown, limit: number): number {
 	// Iterative, so a hostile body cannot exhaust the stack.
 	let deepest = 0;
 	const stack: Array<[unknown, number]> = [[value, 1]];
-	while (stack.length > 0) {
-		const [current, depth] = stack.pop() as [unknown, number];
+	for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+		const [current, depth] = entry;
 		if (typeof current !== 'object' || current === null) continue;
 		deepest = Math.max(deepest, depth);
 		if (deepest > limit) return deepest;

@@ -4,8 +4,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError }
 import { downloadVideo, nothingToDownload } from '../tasks/download';
 import type { DownloadSettings } from '../tasks/download';
 import type { PolledTask } from '../tasks/polling';
-import { firstVideoUrl, simplify } from '../tasks/taskRecord';
+import { firstVideoUrl, simplify, unknownTask } from '../tasks/taskRecord';
 import type { TaskOutcome } from '../tasks/taskRecord';
+import { asNodeError } from '../transport/nodeErrors';
 import { mapBounded } from './concurrency';
 import type { RunSettings } from './settings';
 
@@ -73,7 +74,7 @@ function settleTask(
 ) {
 	const { outcome } = task;
 	const timeoutSeconds = settings.timeoutMs / 1000;
-	const taskId = outcome.taskId as string;
+	const { taskId } = task;
 	if (task.problem) {
 		results.fail(index, task.problem, { taskId });
 		return;
@@ -105,7 +106,7 @@ function settleTask(
 		return;
 	}
 	if (!settings.simplify) {
-		results.set(index, (task.record as IDataObject | undefined) ?? { id: taskId });
+		results.set(index, task.record ?? { id: taskId });
 		return;
 	}
 	const json = simplify(outcome);
@@ -132,7 +133,8 @@ export async function settleAll(
 	pendingHint?: (taskId: string) => string,
 ) {
 	const settled = entries.map(({ index, taskId }) => {
-		const task = polled.get(taskId) as PolledTask;
+		// A task no poll round reached is still unknown: pending.
+		const task = polled.get(taskId) ?? { taskId, outcome: unknownTask(taskId) };
 		settleTask(ctx, results, index, task, settings, pendingHint);
 		return { index, outcome: task.outcome };
 	});
@@ -154,7 +156,8 @@ export async function attachVideos(
 	const wanted = tasks.filter(({ index, outcome }) => {
 		if (!results.succeeded(index)) return false;
 		const reason = nothingToDownload(outcome);
-		if (reason && settings.simplify) (results.item(index) as INodeExecutionData).json.downloadSkipped = reason;
+		const item = results.item(index);
+		if (reason && settings.simplify && item) item.json.downloadSkipped = reason;
 		return reason === undefined;
 	});
 	const { settled: files } = await mapBounded(wanted, settings.concurrency, async ({ index, outcome }) =>
@@ -163,10 +166,10 @@ export async function attachVideos(
 	files.forEach((file, position) => {
 		const { index, outcome } = wanted[position];
 		if (file?.status === 'fulfilled') {
-			const item = results.item(index) as INodeExecutionData;
-			item.binary = { ...(item.binary ?? {}), [download.propertyName]: file.value };
+			const item = results.item(index);
+			if (item) item.binary = { ...(item.binary ?? {}), [download.propertyName]: file.value };
 		} else {
-			results.fail(index, file?.reason as NodeOperationError, { taskId: outcome.taskId, videoUrl: firstVideoUrl(outcome) });
+			results.fail(index, asNodeError(ctx.getNode(), file?.reason), { taskId: outcome.taskId, videoUrl: firstVideoUrl(outcome) });
 		}
 	});
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { DownloadSettings } from '../tasks/download';
 import { isOfficialApi } from '../transport/addresses';
+import { isObject } from '../transport/json';
 import { TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
 import { InputError } from './inputChecks';
 import { DEFAULTS, LIMITS } from './limits';
@@ -33,7 +34,7 @@ export interface RunSettings {
 }
 
 export function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = readOptions(ctx, 0);
 	const check = new InputError(ctx.getNode(), 0);
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
 	const pollIntervalSeconds = check.number('Poll Interval', value('pollInterval', DEFAULTS.pollIntervalSeconds), LIMITS.pollIntervalSeconds, 'seconds');
@@ -89,3 +90,8 @@ export function readDownload(ctx: IExecuteFunctions, baseUrl: string, settings: 
 	);
 }
 
+/** An item's Options collection (a collection parameter is always an object; anything else reads as none set). */
+export function readOptions(ctx: IExecuteFunctions, index: number): IDataObject {
+	const options: unknown = ctx.getNodeParameter('options', index, {});
+	return isObject(options) ? options : {};
+}

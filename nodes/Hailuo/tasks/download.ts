@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 
 import { isLocalHost } from '../transport/addresses';
 import { errorText } from '../transport/nodeErrors';
@@ -41,7 +41,11 @@ function failure(ctx: Context, outcome: TaskOutcome, url: string, problem: strin
 }
 
 /** A streamed response body, as n8n's helpers hand it over: prepareBinaryData takes it as it is. */
-type ResponseStream = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0] & { destroy(): void };
+type ResponseStream = Extract<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], { pipe: unknown }>;
+
+function isStream(body: unknown): body is ResponseStream {
+	return typeof body === 'object' && body !== null && 'pipe' in body && typeof body.pipe === 'function' && 'destroy' in body && typeof body.destroy === 'function';
+}
 
 /**
  * How many bytes n8n stored. 2.x reports `bytes`; 1.x only a rounded
@@ -69,10 +73,9 @@ export async function downloadVideo(
 	if (settings.publicOnly && isLocalHost(parsed.hostname)) {
 		throw failure(ctx, outcome, url, `the URL points at a local address (${parsed.hostname}), which is not fetched`, itemIndex);
 	}
-	let response: { statusCode: number; headers: Record<string, string | undefined>; body: ResponseStream };
+	let response: IN8nHttpFullResponse;
 	try {
-		// n8n's helper is typed as returning anything; with returnFullResponse and a stream this is its shape.
-		response = (await ctx.helpers.httpRequest({
+		response = await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
 			// A compressed answer would be unpacked on the way, while Content-Length
@@ -82,11 +85,12 @@ export async function downloadVideo(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: settings.timeoutMs,
-		})) as typeof response;
+		});
 	} catch (error) {
 		throw failure(ctx, outcome, url, `the CDN could not be reached (${errorText(error)})`, itemIndex);
 	}
 	const source = response.body;
+	if (!isStream(source)) throw failure(ctx, outcome, url, 'n8n handed over no stream for the file', itemIndex);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		source.destroy();
 		throw failure(ctx, outcome, url, `the CDN answered HTTP ${response.statusCode}`, itemIndex);

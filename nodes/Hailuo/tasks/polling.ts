@@ -30,9 +30,10 @@ export interface PollSettings {
 }
 
 export interface PolledTask {
+	taskId: string;
 	outcome: TaskOutcome;
 	/** The last record the API returned for the task. */
-	record?: object;
+	record?: IDataObject;
 	/** Why the task is not known to have ended (timeout, unknown to the API, polling failed). */
 	problem?: NodeApiError;
 	/** Last failure of a poll round, kept so a pending task can say why it is still pending. */
@@ -56,7 +57,7 @@ export async function pollTasks(
 	settings: PollSettings,
 ): Promise<Map<string, PolledTask>> {
 	const tasks = new Map<string, PolledTask>();
-	for (const id of taskIds) tasks.set(id, { outcome: unknownTask(id) });
+	for (const id of taskIds) tasks.set(id, { taskId: id, outcome: unknownTask(id) });
 	const deadline = Date.now() + settings.timeoutMs;
 	let first = true;
 

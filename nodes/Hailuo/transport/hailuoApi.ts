@@ -4,6 +4,7 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestOptions,
+	IN8nHttpFullResponse,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -30,7 +31,7 @@ export interface ApiSettings {
 	deadline?: number;
 }
 
-export interface GenerateRequest {
+export interface GenerateRequest extends IDataObject {
 	action: 'generate';
 	prompt: string;
 	model: string;
@@ -39,11 +40,8 @@ export interface GenerateRequest {
 	async?: boolean;
 }
 
-interface Attempt {
-	ok?: IDataObject;
-	failure?: Failure;
-	retryAfterMs?: number;
-}
+/** One request's answer: usable JSON, or what went wrong (and, for a 429, when to ask again). */
+type Attempt = { ok: IDataObject } | { failure: Failure; retryAfterMs?: number };
 
 export function normaliseBaseUrl(value: unknown): string {
 	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
@@ -70,13 +68,11 @@ function parseRetryAfter(value: unknown): number | undefined {
 /** The code of a network error, however deep n8n's helpers wrapped it. */
 function networkCode(error: unknown): string | undefined {
 	let current: unknown = error;
-	for (let depth = 0; depth < 5 && isObject(current as IDataObject); depth++) {
-		const candidate = current as { code?: unknown; cause?: unknown };
+	for (let depth = 0; depth < 5 && (isObject(current) || current instanceof Error); depth++) {
+		const code: unknown = 'code' in current ? current.code : undefined;
 		// ECONNREFUSED, ERR_CANCELED, CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT...
-		if (typeof candidate.code === 'string' && /^[A-Z][A-Z0-9_]{2,}$/.test(candidate.code)) {
-			return candidate.code;
-		}
-		current = candidate.cause;
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,}$/.test(code)) return code;
+		current = 'cause' in current ? current.cause : undefined;
 	}
 	return undefined;
 }
@@ -148,7 +144,7 @@ export class HailuoApi {
 		itemIndex: number,
 	): Promise<{ taskId: string; answer: IDataObject }> {
 		const doing = 'submitting the video';
-		const answer = await this.call('/hailuo/videos', body as unknown as IDataObject, {
+		const answer = await this.call('/hailuo/videos', body, {
 			doing,
 			itemIndex,
 			submission: true,
@@ -205,8 +201,8 @@ export class HailuoApi {
 			if (this.settings.signal?.aborted) throw cancelled(this.ctx.getNode());
 			attempts++;
 			const attempt = await this.attempt(path, body);
-			if (attempt.ok) return attempt.ok;
-			const failure = attempt.failure as Failure;
+			if ('ok' in attempt) return attempt.ok;
+			const { failure } = attempt;
 			const certainlyNotSent =
 				(failure.kind === 'status' && failure.status !== 408 && failure.status < 500) ||
 				(failure.kind === 'network' && NOT_SENT_CODES.has(failure.code));
@@ -255,11 +251,12 @@ export class HailuoApi {
 			timeout: this.requestTimeoutMs(),
 		};
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			// returnFullResponse: n8n's helper (typed as returning anything) answers with status, headers and body.
+			const response: IN8nHttpFullResponse = await this.ctx.helpers.httpRequestWithAuthentication.call(
 				this.ctx,
 				CREDENTIAL_NAME,
 				options,
-			)) as { statusCode: number; body: unknown; headers: IDataObject };
+			);
 			return readAnswer(response.statusCode, response.body, response.headers ?? {});
 		} catch (error) {
 			const code = networkCode(error);

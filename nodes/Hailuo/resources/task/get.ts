@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapBounded } from '../../run/concurrency';
 import { attachVideos } from '../../run/itemResults';
@@ -37,7 +37,7 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 	records.forEach((settled, position) => {
 		const { index, taskId } = wanted[position];
 		if (settled?.status === 'fulfilled') {
-			const record = settled.value as IDataObject;
+			const record = settled.value;
 			const outcome = { ...readTask(record), taskId };
 			outcomes.push({ index, outcome });
 			results.set(index, settings.simplify ? simplify(outcome) : record);

@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../run/inputChecks';
 import { startRun } from '../../run/start';
 import { readTask, simplify } from '../../tasks/taskRecord';
 import { BATCH_LIMIT } from '../../transport/apiFacts';
+import { asNodeError } from '../../transport/nodeErrors';
 
 export const taskIdsField: INodeProperties = {
 	displayName: 'Task IDs',
@@ -26,14 +27,14 @@ export async function getMany(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			ids = new InputError(this.getNode(), index).taskIds('Task IDs', this.getNodeParameter('taskIds', index, ''));
 		} catch (error) {
-			results.fail(index, error as NodeOperationError);
+			results.fail(index, asNodeError(this.getNode(), error));
 			continue;
 		}
 		let records: Map<string, IDataObject>;
 		try {
 			records = await api.retrieveBatch(ids);
 		} catch (error) {
-			results.fail(index, error as NodeApiError, { taskIds: ids });
+			results.fail(index, asNodeError(this.getNode(), error), { taskIds: ids });
 			continue;
 		}
 		results.set(

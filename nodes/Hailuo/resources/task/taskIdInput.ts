@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../../run/inputChecks';
 import type { ItemResults } from '../../run/itemResults';
+import { asNodeError } from '../../transport/nodeErrors';
 
 /** The "Task ID" of every item, checked; items with a bad id are failed in `results`. */
 export function readTaskIdPerItem(
@@ -15,7 +16,7 @@ export function readTaskIdPerItem(
 			const taskId = new InputError(ctx.getNode(), index).taskId('Task ID', ctx.getNodeParameter('taskId', index, ''));
 			wanted.push({ index, taskId });
 		} catch (error) {
-			results.fail(index, error as NodeOperationError);
+			results.fail(index, asNodeError(ctx.getNode(), error));
 		}
 	}
 	return wanted;

@@ -9,7 +9,7 @@ import { settleAll } from '../../run/itemResults';
 import type { ItemResults } from '../../run/itemResults';
 import { PROMPT_MAX_LENGTH } from '../../run/limits';
 import { RepeatedCalls, repeatHint, uncertainRepeat } from '../../run/repeatedToolCalls';
-import { readDownload, waitBudgetMs } from '../../run/settings';
+import { readDownload, readOptions, waitBudgetMs } from '../../run/settings';
 import type { RunSettings } from '../../run/settings';
 import { startRun } from '../../run/start';
 import { SubmissionLedger } from '../../run/submissionLedger';
@@ -22,7 +22,13 @@ import type { ItemError } from '../../transport/nodeErrors';
 import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
 
-type Completion = 'poll' | 'submitOnly' | 'pauseUntilCallback';
+const COMPLETIONS = ['poll', 'submitOnly', 'pauseUntilCallback'] as const;
+type Completion = (typeof COMPLETIONS)[number];
+
+/** The Completion chosen; an unknown value (a workflow from a later version) waits, as the default does. */
+function completionOf(value: unknown): Completion {
+	return COMPLETIONS.find((c) => c === value) ?? 'poll';
+}
 
 interface Submission {
 	index: number;
@@ -67,7 +73,7 @@ function buildRequest(
 			'Pass a public http(s) URL of the first-frame image, e.g. https://example.com/frame.jpg.',
 		);
 	}
-	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const options = readOptions(ctx, index);
 	const callbackUrl = options.callbackUrl;
 	if (resumeUrl !== undefined) {
 		body.callback_url = resumeUrl;
@@ -238,7 +244,7 @@ export async function generate(
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	refuseRetryOnFail(this);
-	const chosen = this.getNodeParameter('completion', 0, 'poll') as Completion;
+	const chosen = completionOf(this.getNodeParameter('completion', 0, 'poll'));
 	const { settings, api, results, signal } = await startRun(this, chosen === 'poll');
 	const pause = chosen === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
