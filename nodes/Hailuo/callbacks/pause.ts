@@ -58,7 +58,7 @@ async function reachesN8n(ctx: IExecuteFunctions, url: string): Promise<boolean>
 }
 
 /** The oldest n8n line the package is tested on; older ones may lack what pausing needs. */
-export const OLDEST_TESTED_N8N = '1.123';
+const OLDEST_TESTED_N8N = '1.123';
 
 /**
  * This execution's resume URL, checked before anything is paid for: this n8n

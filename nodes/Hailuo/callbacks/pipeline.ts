@@ -24,9 +24,9 @@ export interface Received {
 	baseUrl: string;
 }
 
-export type Reception = { answer: IWebhookResponseData } | { received: Received };
+type Reception = { answer: IWebhookResponseData } | { received: Received };
 
-export interface ReceiveSteps {
+interface ReceiveSteps {
 	/** How a refused request is answered. */
 	refuse: (ctx: IWebhookFunctions, rejection: Rejection) => IWebhookResponseData;
 	/** Read the task back from the API before anything in the body is believed. */

@@ -28,7 +28,7 @@ import { readShared } from './sharedReads';
  */
 
 /** A real callback body is about 1 KB; this leaves room and refuses abuse. */
-export const MAX_CALLBACK_BYTES = 64 * 1024;
+const MAX_CALLBACK_BYTES = 64 * 1024;
 const MAX_DEPTH = 16;
 
 /** Why a callback request is refused: the HTTP status and message it is answered with. */
@@ -105,7 +105,7 @@ export function secretMatches(expected: string, given: unknown): boolean {
 	return timingSafeEqual(digest(expected), digest(given));
 }
 
-export interface Verified {
+interface Verified {
 	record: IDataObject;
 	outcome: TaskOutcome;
 }

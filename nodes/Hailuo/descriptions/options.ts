@@ -94,7 +94,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 	},
 };
 
-export type OptionName = keyof typeof OPTION_FIELDS;
+type OptionName = keyof typeof OPTION_FIELDS;
 
 /** A shared option, optionally shown only when other parameters match (e.g. `/completion`). */
 export function option(name: OptionName, show?: IDisplayOptions['show']): INodeProperties {

@@ -1,13 +1,13 @@
 
 
-export interface BoundedOptions {
+interface BoundedOptions {
 	/** Start nothing new once this says so (e.g. the execution was cancelled). */
 	stop?: () => boolean;
 	/** An error after which nothing new starts (e.g. a refusal that holds for every item). */
 	stopsOn?: (reason: unknown) => boolean;
 }
 
-export interface BoundedResults<R> {
+interface BoundedResults<R> {
 	/** One outcome per input, in input order; inputs never started after `stoppedBy` carry it as their reason. */
 	settled: Array<PromiseSettledResult<R> | undefined>;
 	/** The first error `stopsOn` accepted, if any. */

@@ -26,7 +26,7 @@ const WINDOW_MS = REPEAT_WINDOW_MINUTES * 60_000;
 const STATIC_KEY = 'hailuoToolCalls';
 
 /** What an earlier call with the same arguments did, and how long ago it started. */
-export type EarlierCall =
+type EarlierCall =
 	| { kind: 'task'; taskId: string; ageMs: number }
 	/** Its submission got no usable answer after it may have reached the API: a video may be on its way. */
 	| { kind: 'uncertain'; ageMs: number };

@@ -23,7 +23,7 @@ import { isObject } from '../transport/json';
  */
 
 /** What a Retry knows of an item that an earlier run of its execution handled. */
-export type EarlierSubmission =
+type EarlierSubmission =
 	| { kind: 'task'; taskId: string }
 	/** Sent, but its answer was lost (n8n stopped, or no answer came): a task may exist. */
 	| { kind: 'sent' }

@@ -16,7 +16,7 @@ import type { TaskOutcome } from './taskRecord';
  * status request per interval, not 50.
  */
 
-export interface PollSettings {
+interface PollSettings {
 	intervalMs: number;
 	timeoutMs: number;
 	/** Poll once straight away (tasks that may already be done), else wait an interval first. */

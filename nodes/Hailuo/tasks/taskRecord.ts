@@ -9,9 +9,9 @@ import { isObject } from '../transport/json';
  * nowhere else.
  */
 
-export type TaskState = 'pending' | 'processing' | 'succeeded' | 'failed';
+type TaskState = 'pending' | 'processing' | 'succeeded' | 'failed';
 
-export interface TaskVideo {
+interface TaskVideo {
 	id: string | null;
 	url: string | null;
 	state: string | null;
@@ -19,7 +19,7 @@ export interface TaskVideo {
 	prompt: string | null;
 }
 
-export interface TaskError {
+interface TaskError {
 	code: string;
 	message: string;
 }
@@ -89,7 +89,7 @@ function readError(value: unknown): TaskError | undefined {
  */
 const NO_CHANNEL = /no channel available(?: for (\S+))?/i;
 
-export const NO_CAPACITY_CODE = 'no_capacity';
+const NO_CAPACITY_CODE = 'no_capacity';
 
 function capacityError(error: TaskError, model: string | null): TaskError {
 	const match = NO_CHANNEL.exec(error.message);
@@ -122,7 +122,7 @@ function resultPart(value: IDataObject): IDataObject | undefined {
 	return undefined;
 }
 
-export interface ReadOptions {
+interface ReadOptions {
 	/**
 	 * The value is a final result by definition (a callback body, or the answer
 	 * of a held request): whatever it says, the task has ended.

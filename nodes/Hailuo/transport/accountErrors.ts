@@ -18,9 +18,9 @@ export const ACCOUNT_CODES = [
 	'no_api',
 ] as const;
 
-export type AccountCode = (typeof ACCOUNT_CODES)[number];
+type AccountCode = (typeof ACCOUNT_CODES)[number];
 
-export interface AccountProblem {
+interface AccountProblem {
 	headline: string;
 	nextStep: string;
 }

@@ -16,7 +16,7 @@ export type Failure =
 	| { kind: 'badJson'; status: number; reason: string }
 	| { kind: 'network'; code: string };
 
-export interface FailureContext {
+interface FailureContext {
 	/** What was being done, e.g. "submitting the video" or "reading task 05af…" */
 	doing: string;
 	baseUrl: string;

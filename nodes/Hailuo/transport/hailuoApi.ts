@@ -20,9 +20,9 @@ import { asNodeError, cancelled } from './nodeErrors';
  * repeated only when it certainly created no task, because each one is billed.
  */
 
-export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
+type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
 
-export interface ApiSettings {
+interface ApiSettings {
 	requestTimeoutMs: number;
 	maxRetries: number;
 	/** Aborts waits between retries (the execution was cancelled). */
