@@ -79,3 +79,23 @@ test('the account texts used by the node are the ones the credential test shows'
 		expect(error.description.startsWith(problem.nextStep)).toBe(true);
 	}
 });
+
+describe("the error table in docs/errors-and-billing.md says what the node says", () => {
+	const fs = require('node:fs');
+	const doc = fs.readFileSync(path.resolve(__dirname, '../docs/errors-and-billing.md'), 'utf8');
+	/** Rows of the provider-code table: code, status cell, "what you see". */
+	const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map(([, code, statusCell, seen]) => ({ code, statusCell: statusCell.trim(), seen: seen.trim() }));
+
+	test('every code the provider documents has a row', () => {
+		expect(rows.map((r) => r.code).sort()).toEqual(Object.keys(PROVIDER_ERRORS).sort());
+	});
+
+	test.each(Object.keys(PROVIDER_ERRORS))('%s: the headline in the table is the one the node builds, for the documented status', (code) => {
+		const row = rows.find((r) => r.code === code);
+		expect(row.statusCell).toContain(String(PROVIDER_ERRORS[code].status));
+		const { message } = apiError(node, status(code), submitting);
+		// The table may add a remark after the headline ("…, only if it lasts", "…, with the Base URL used").
+		expect(row.seen.startsWith(message.replace(/\.$/, '')) || message.startsWith(row.seen)).toBe(true);
+		if (ACCOUNT_PROBLEMS[code]) expect(row.seen.startsWith(ACCOUNT_PROBLEMS[code].headline)).toBe(true);
+	});
+});
