@@ -6,8 +6,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { deliver, readWebhookDownload, refuseTriggerCall } from './callbacks/answer';
 import { receiveCallback } from './callbacks/pipeline';
-import { deliver, readWebhookDownload, refuseTriggerCall, rejected, secretMatches } from './callbacks/receive';
+import { rejected, secretMatches } from './callbacks/receive';
 import { alreadySeen, claim } from './callbacks/seenTasks';
 import { nothingToRegister } from './callbacks/webhookRegistration';
 import { downloadFields } from './descriptions/options';

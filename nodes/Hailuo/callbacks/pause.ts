@@ -5,8 +5,9 @@ import { simplify } from '../tasks/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
 import { isObject } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
+import { deliver, readWebhookDownload, refuse } from './answer';
 import { receiveCallback } from './pipeline';
-import { deliver, readWebhookDownload, refuse, rejected } from './receive';
+import { rejected } from './receive';
 
 /**
  * "Pause Until Callback": the node submits with this execution's resume URL as

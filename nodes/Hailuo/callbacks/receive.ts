@@ -1,15 +1,9 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import type {
 	IDataObject,
-	INodeExecutionData,
 	IWebhookFunctions,
-	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { InputError } from '../run/inputChecks';
-import { readDownloadSettings } from '../run/settings';
-import { DOWNLOAD_TIMEOUT_MS, downloadVideo, nothingToDownload } from '../tasks/download';
-import type { DownloadSettings } from '../tasks/download';
 import { readTask } from '../tasks/taskRecord';
 import type { TaskOutcome } from '../tasks/taskRecord';
 import { stopsTheRun } from '../transport/apiErrors';
@@ -161,63 +155,3 @@ export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi | R
 	}
 }
 
-/** Answers the HTTP request directly; n8n then starts (or resumes) nothing. */
-export function refuse(ctx: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	response.status(rejection.status).json({ accepted: false, message: rejection.message });
-	return { noWebhookResponse: true };
-}
-
-/**
- * A trigger's refusal. While a user tests the trigger in the editor, it also
- * comes out as an item, so a wrong secret or a forged body shows up there
- * instead of leaving the editor listening in silence. (Never for a paused
- * execution, which runs in 'manual' mode too when started from the editor: a
- * forged call must not resume it.)
- */
-export function refuseTriggerCall(ctx: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
-	const answered = refuse(ctx, rejection);
-	if (ctx.getMode() !== 'manual') return answered;
-	const item = { accepted: false, status: rejection.status, reason: rejection.message };
-	return { ...answered, workflowData: [[{ json: item }]] };
-}
-
-/**
- * Starts (or resumes) the workflow with `item`. The caller gets its 200 and
- * JSON first, from here: a large download must not keep it waiting, and n8n's
- * own answer for a started workflow is no JSON (the literal text
- * "firstEntryJson"). Answering before handing the data over is also what
- * makes n8n 2.x save the trigger's static data (the seen task ids). A failed
- * download still delivers the task, with the reason in `downloadError`.
- */
-export async function deliver(
-	ctx: IWebhookFunctions,
-	item: INodeExecutionData,
-	outcome: TaskOutcome,
-	download: DownloadSettings | undefined,
-	notVerified?: string,
-): Promise<IWebhookResponseData> {
-	ctx.getResponseObject().status(200).json({ accepted: true, started: true, taskId: outcome.taskId });
-	if (!download) return { noWebhookResponse: true, workflowData: [[item]] };
-	const reason = notVerified ?? nothingToDownload(outcome);
-	if (reason) {
-		item.json.downloadSkipped = reason;
-		return { noWebhookResponse: true, workflowData: [[item]] };
-	}
-	try {
-		item.binary = { [download.propertyName]: await downloadVideo(ctx, outcome, download) };
-	} catch (error) {
-		item.json.downloadError = errorText(error);
-	}
-	return { noWebhookResponse: true, workflowData: [[item]] };
-}
-
-/** Download settings of a webhook call (trigger, or a paused node resuming). */
-export function readWebhookDownload(ctx: IWebhookFunctions, baseUrl: string) {
-	return readDownloadSettings(
-		(name, fallback) => ctx.getNodeParameter(name, fallback),
-		new InputError(ctx.getNode(), 0),
-		baseUrl,
-		DOWNLOAD_TIMEOUT_MS,
-	);
-}

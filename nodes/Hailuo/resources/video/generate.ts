@@ -1,15 +1,12 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { assertSingleItem, resumeUrl, waitForCallback } from '../../callbacks/pause';
 import { toolPendingHint } from '../../run/asTool';
 import { mapBounded } from '../../run/concurrency';
-import { InputError } from '../../run/inputChecks';
 import { settleAll } from '../../run/itemResults';
 import type { ItemResults } from '../../run/itemResults';
-import { PROMPT_MAX_LENGTH } from '../../run/limits';
 import { RepeatedCalls, repeatHint, uncertainRepeat } from '../../run/repeatedToolCalls';
-import { readDownload, readOptions, waitBudgetMs } from '../../run/settings';
+import { readDownload, waitBudgetMs } from '../../run/settings';
 import type { RunSettings } from '../../run/settings';
 import { startRun } from '../../run/start';
 import { SubmissionLedger } from '../../run/submissionLedger';
@@ -18,9 +15,15 @@ import { simplify, unknownTask } from '../../tasks/taskRecord';
 import { createdNoTask, stopsTheRun } from '../../transport/apiErrors';
 import type { GenerateRequest, HailuoApi } from '../../transport/hailuoApi';
 import { asNodeError, cancelled } from '../../transport/nodeErrors';
-import type { ItemError } from '../../transport/nodeErrors';
-import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
+import { alreadySent, guardSpend, refuseRetryOnFail, withSubmittedTasks } from './guards';
+import { buildRequest } from './request';
+
+/**
+ * Text to Video and Image to Video: every item checked, then submitted (the
+ * ledger marks each one first, a tool call may get an earlier call's task),
+ * then waited for by polling, returned at once, or paused until the callback.
+ */
 
 const COMPLETIONS = ['poll', 'submitOnly', 'pauseUntilCallback'] as const;
 type Completion = (typeof COMPLETIONS)[number];
@@ -41,93 +44,6 @@ interface Submission {
 	pickedUp?: boolean;
 	/** As a tool: how long ago the call this one repeats started the task. */
 	repeatOfMs?: number;
-}
-
-/** The request for one item, checked field by field before anything is paid for. */
-function buildRequest(
-	ctx: IExecuteFunctions,
-	index: number,
-	operation: VideoOperation,
-	baseUrl: string,
-	resumeUrl: string | undefined,
-): GenerateRequest {
-	const check = new InputError(ctx.getNode(), index);
-	const prompt = check.text(
-		'Prompt',
-		ctx.getNodeParameter('prompt', index, ''),
-		'Describe the video to generate, e.g. A red fox runs through fresh snow at dawn.',
-		PROMPT_MAX_LENGTH,
-	);
-	const chosen = ctx.getNodeParameter('model', index, '');
-	const model = check.text(
-		chosen === OTHER_MODEL ? 'Model Name' : 'Model',
-		chosen === OTHER_MODEL ? ctx.getNodeParameter('customModel', index, '') : chosen,
-		"Pick a model, or choose 'Other' and type the model name.",
-	);
-	const body: GenerateRequest = { action: 'generate', prompt, model };
-	if (operation === 'imageToVideo') {
-		body.first_image_url = check.publicUrl(
-			'First Image URL',
-			ctx.getNodeParameter('firstImageUrl', index, ''),
-			baseUrl,
-			'Pass a public http(s) URL of the first-frame image, e.g. https://example.com/frame.jpg.',
-		);
-	}
-	const options = readOptions(ctx, index);
-	const callbackUrl = options.callbackUrl;
-	if (resumeUrl !== undefined) {
-		body.callback_url = resumeUrl;
-	} else if (typeof callbackUrl === 'string' && callbackUrl.trim() !== '') {
-		body.callback_url = check.publicUrl(
-			'Callback URL',
-			callbackUrl,
-			baseUrl,
-			'Use the production URL shown by a Hailuo Trigger node, e.g. https://n8n.example.com/webhook/hailuo.',
-		);
-	} else {
-		// Without a callback, ask for an immediate task id: a held request
-		// would keep a connection open for minutes per video.
-		body.async = true;
-	}
-	return body;
-}
-
-/** Adds the task ids already created in this run to an error that stops it, so none is lost. */
-function withSubmittedTasks(ctx: IExecuteFunctions, thrown: unknown, submissions: Submission[]): ItemError {
-	const error = asNodeError(ctx.getNode(), thrown);
-	const created = submissions.filter((s) => s.taskId);
-	if (created.length > 0) {
-		const list = created.map((s) => `item ${s.index + 1}: ${s.taskId}`).join(', ');
-		error.description = `${error.description ?? ''} Tasks already submitted for this run, not resubmitted (pick them up with Task > Wait, or Retry this execution): ${list}.`.trim();
-		error.context = { ...(error.context ?? {}), submittedTaskIds: created.flatMap((s) => (s.taskId === undefined ? [] : [s.taskId])) };
-	}
-	return error;
-}
-
-/** n8n's Retry On Fail would run the node again after an error: every video would be billed twice. */
-function refuseRetryOnFail(ctx: IExecuteFunctions) {
-	if (ctx.getNode().retryOnFail !== true) return;
-	throw new NodeOperationError(ctx.getNode(), "Turn off 'Retry On Fail' for this node: a retry would submit, and bill, every video again", {
-		description:
-			'Nothing was submitted. The node already retries what is safe to retry (rate limits, and status checks after server or network errors). Use Task > Wait or Task > Get to pick up tasks after an error.',
-	});
-}
-
-/** A run that would pay for more videos than the user allows is refused before the first submission. */
-function guardSpend(ctx: IExecuteFunctions, count: number, settings: RunSettings) {
-	if (count <= settings.maxVideos) return;
-	throw new NodeOperationError(ctx.getNode(), `This run would submit ${count} videos, more than 'Max Videos per Run' (${settings.maxVideos})`, {
-		description: `Nothing was submitted. If ${count} videos are intended, raise 'Max Videos per Run' in the node's Options. Otherwise check the node before this one: an expression or a Split Out on the wrong field can turn one item into thousands.`,
-	});
-}
-
-/** An item an earlier run of this execution (the run a Retry repeats) sent, whose task id n8n lost when it stopped: never sent again. */
-function alreadySent(ctx: IExecuteFunctions, index: number, earlierExecution: string | undefined): NodeOperationError {
-	const execution = earlierExecution ?? '<id of the execution you retried>';
-	return new NodeOperationError(ctx.getNode(), `Item ${index + 1} was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again`, {
-		itemIndex: index,
-		description: `n8n stopped before it could save that run (a Retry repeats it; n8n 1.x in queue mode also runs it again after its worker stopped), and with it the task ID. If the API accepted the item, its task ID is in n8n's log, in the line "Hailuo task <task id> accepted for item ${index + 1} (execution ${execution}, …". Collect the video with Task > Wait (or Task > Get Many) and that ID; if there is no such line, n8n stopped before the API's answer arrived: look for the task in the AceData Cloud console. To generate the video again anyway, start a new execution instead of Retry.`,
-	});
 }
 
 async function submitAll(
