@@ -60,5 +60,5 @@ export const ACCOUNT_PROBLEMS: Record<AccountCode, AccountProblem> = {
 };
 
 export function isAccountCode(code: unknown): code is AccountCode {
-	return typeof code === 'string' && (ACCOUNT_CODES as readonly string[]).includes(code);
+	return ACCOUNT_CODES.some((known) => known === code);
 }
