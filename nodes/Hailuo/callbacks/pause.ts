@@ -3,7 +3,7 @@ import type { IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions, IWebho
 
 import { simplify } from '../tasks/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
-import { isObject } from '../transport/json';
+import { hasMethods, isObject } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
 import { deliver, readWebhookDownload, refuse } from './answer';
 import { receiveCallback } from './pipeline';
@@ -102,7 +102,7 @@ interface CustomData {
 }
 
 function isCustomData(value: unknown): value is CustomData {
-	return typeof value === 'object' && value !== null && 'set' in value && typeof value.set === 'function';
+	return hasMethods(value, 'set');
 }
 
 /** n8n 2.x gives nodes `customData`; 1.x only `$execution.customData`, which writes the same store. */

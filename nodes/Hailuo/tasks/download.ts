@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 
 import { isLocalHost } from '../transport/addresses';
+import { hasMethods } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
 import { firstVideoUrl } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
@@ -44,7 +45,7 @@ function failure(ctx: Context, outcome: TaskOutcome, url: string, problem: strin
 type ResponseStream = Extract<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], { pipe: unknown }>;
 
 function isStream(body: unknown): body is ResponseStream {
-	return typeof body === 'object' && body !== null && 'pipe' in body && typeof body.pipe === 'function' && 'destroy' in body && typeof body.destroy === 'function';
+	return hasMethods(body, 'pipe', 'destroy');
 }
 
 /**
