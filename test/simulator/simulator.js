@@ -41,7 +41,7 @@ const DEFAULTS = {
 	retryAfterSeconds: null,
 	/** size of the mp4 served at video_url */
 	videoSize: 64 * 1024,
-	/** extra copies of every callback (a provider that delivers twice) */
+	/** extra copies of every callback (a provider that delivers twice); prompts containing "[twice]" get one more */
 	duplicateCallbacks: 0,
 	/** ms between a task's end and its callback */
 	callbackDelayMs: 0,
@@ -51,6 +51,8 @@ const DEFAULTS = {
 	downloadDelayMs: 0,
 	/** host the returned video URLs point at (defaults to the simulator itself) */
 	videoBaseUrl: null,
+	/** share of tasks whose callback is never sent (the contract: a callback may never come); prompts containing "[no-callback]" never get one */
+	noCallbackRate: 0,
 };
 
 const FAILED_MESSAGE = 'The video could not be generated: the content was rejected by the moderation filter.';
@@ -59,6 +61,8 @@ function createSimulator(options = {}) {
 	const config = { ...DEFAULTS, ...options };
 	const tasks = new Map();
 	const faults = [];
+	/** Task ids whose reads answer 500 (a verification that cannot be made), until removed. */
+	const failingReads = new Set();
 	const sockets = new Set();
 	const timers = new Set();
 	let counts = emptyCounts();
@@ -115,6 +119,7 @@ function createSimulator(options = {}) {
 			videoId: randomUUID().replace(/-/g, '').slice(0, 26),
 			fails: String(request.prompt ?? '').includes('[fail]') || Math.random() < config.failureRate,
 			noChannel: takeNoChannel(request),
+			noCallback: String(request.prompt ?? '').includes('[no-callback]') || Math.random() < config.noCallbackRate,
 			waiters: [],
 		};
 		task.durationMs = generationTime(task);
@@ -138,8 +143,9 @@ function createSimulator(options = {}) {
 		const result = finalResult(task);
 		for (const resolve of task.waiters.splice(0)) resolve(result);
 		const url = task.request.callback_url;
-		if (url) {
-			for (let copy = 0; copy <= config.duplicateCallbacks; copy++) {
+		if (url && !task.noCallback) {
+			const extra = config.duplicateCallbacks + (String(task.request.prompt ?? '').includes('[twice]') ? 1 : 0);
+			for (let copy = 0; copy <= extra; copy++) {
 				later(config.callbackDelayMs, () => sendCallback(url, result));
 			}
 		}
@@ -154,8 +160,12 @@ function createSimulator(options = {}) {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
 		});
-		req.on('error', () => {}); // the API does not retry callbacks (contract section 4)
-		req.on('response', (res) => res.resume());
+		// The API does not retry callbacks (contract section 4): what each one got is only logged.
+		req.on('error', (error) => log.push({ kind: 'callbackAnswer', at: now(), taskId: body.task_id, status: error.code ?? 'error' }));
+		req.on('response', (res) => {
+			log.push({ kind: 'callbackAnswer', at: now(), taskId: body.task_id, status: res.statusCode });
+			res.resume();
+		});
 		req.end(payload);
 	}
 
@@ -359,6 +369,11 @@ function createSimulator(options = {}) {
 	}
 
 	function handleTasks(res, body) {
+		const asked = body?.action === 'retrieve' ? [body.id] : Array.isArray(body?.ids) ? body.ids : [];
+		if (asked.some((id) => failingReads.has(id))) {
+			log.push({ kind: 'fault', at: now(), path: '/hailuo/tasks', status: 500, code: 'api_error' });
+			return send(res, 500, errorBody('api_error'));
+		}
 		if (body?.action === 'retrieve') {
 			counts.retrieve++;
 			const task = tasks.get(body.id);
@@ -452,6 +467,7 @@ function createSimulator(options = {}) {
 			return baseUrl;
 		},
 		tasks,
+		failingReads,
 		/** Queue a one-shot fault; see takeFault/applyFault for kinds. */
 		inject(fault) {
 			faults.push({ ...fault });

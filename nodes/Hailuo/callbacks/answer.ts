@@ -3,10 +3,11 @@ import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from
 import { InputError } from '../run/inputChecks';
 import { readDownloadSettings } from '../run/settings';
 import { DOWNLOAD_TIMEOUT_MS, downloadVideo, nothingToDownload } from '../tasks/download';
-import type { DownloadSettings } from '../tasks/download';
+import type { DownloadContext, DownloadSettings } from '../tasks/download';
 import type { TaskOutcome } from '../tasks/taskRecord';
 import { errorText } from '../transport/nodeErrors';
 import type { Rejection } from './receive';
+import type { TriggerParameters } from './triggerItem';
 
 /**
  * How a callback request is answered: refused with its status and message,
@@ -50,23 +51,39 @@ export async function deliver(
 	download: DownloadSettings | undefined,
 	notVerified?: string,
 ): Promise<IWebhookResponseData> {
-	ctx.getResponseObject().status(200).json({ accepted: true, started: true, taskId: outcome.taskId });
-	if (!download) return { noWebhookResponse: true, workflowData: [[item]] };
+	accept(ctx, outcome.taskId);
+	await attachVideo(ctx, item, outcome, download, notVerified);
+	return { noWebhookResponse: true, workflowData: [[item]] };
+}
+
+/** The caller's 200: the task is taken. */
+export function accept(ctx: IWebhookFunctions, taskId: string | null) {
+	ctx.getResponseObject().status(200).json({ accepted: true, started: true, taskId });
+}
+
+/** Attaches the task's video to the item, or says in it why there is none. */
+export async function attachVideo(
+	ctx: DownloadContext,
+	item: INodeExecutionData,
+	outcome: TaskOutcome,
+	download: DownloadSettings | undefined,
+	notVerified?: string,
+) {
+	if (!download) return;
 	const reason = notVerified ?? nothingToDownload(outcome);
 	if (reason) {
 		item.json.downloadSkipped = reason;
-		return { noWebhookResponse: true, workflowData: [[item]] };
+		return;
 	}
 	try {
 		item.binary = { [download.propertyName]: await downloadVideo(ctx, outcome, download) };
 	} catch (error) {
 		item.json.downloadError = errorText(error);
 	}
-	return { noWebhookResponse: true, workflowData: [[item]] };
 }
 
-/** Download settings of a webhook call (trigger, or a paused node resuming). */
-export function readWebhookDownload(ctx: IWebhookFunctions, baseUrl: string) {
+/** Download settings of a trigger (webhook call or catch-up), or of a paused node resuming. */
+export function readTriggerDownload(ctx: TriggerParameters, baseUrl: string) {
 	return readDownloadSettings(
 		(name, fallback) => ctx.getNodeParameter(name, fallback),
 		new InputError(ctx.getNode(), 0),

@@ -5,7 +5,7 @@ import { simplify } from '../tasks/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
 import { hasMethods, isObject } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
-import { deliver, readWebhookDownload, refuse } from './answer';
+import { deliver, readTriggerDownload, refuse } from './answer';
 import { receiveCallback } from './pipeline';
 import { rejected } from './receive';
 
@@ -154,5 +154,5 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 		return refuse(ctx, rejected(400, 'This task was not submitted by this execution.'));
 	}
 	const json = ctx.getNodeParameter('simplify', true) === false ? record : simplify(outcome);
-	return await deliver(ctx, { json, pairedItem: { item: 0 } }, outcome, readWebhookDownload(ctx, baseUrl));
+	return await deliver(ctx, { json, pairedItem: { item: 0 } }, outcome, readTriggerDownload(ctx, baseUrl));
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { readTask } from '../tasks/taskRecord';
 import type { TaskOutcome } from '../tasks/taskRecord';
 import { DEFAULT_BASE_URL } from '../transport/apiFacts';
-import { callbackApi, isRejection, readCallback, verifyCallback } from './receive';
+import { callbackApi, isRejection, mayStillEnd, readCallback, verifyCallback } from './receive';
 import type { Callback, Rejection } from './receive';
 
 /**
@@ -33,6 +33,8 @@ interface ReceiveSteps {
 	verify: boolean;
 	/** An answer before any API read (a repeated callback), or undefined to go on. */
 	before?: (callback: Callback) => IWebhookResponseData | undefined;
+	/** Told of a callback whose task the API could not confirm as ended (unreadable, or still running). */
+	unconfirmed?: (callback: Callback) => void;
 }
 
 export async function receiveCallback(ctx: IWebhookFunctions, steps: ReceiveSteps): Promise<Reception> {
@@ -45,8 +47,14 @@ export async function receiveCallback(ctx: IWebhookFunctions, steps: ReceiveStep
 		return { received: { callback, outcome, record: callback.body, verified: false, baseUrl: DEFAULT_BASE_URL } };
 	}
 	const api = await callbackApi(ctx);
-	if (isRejection(api)) return { answer: steps.refuse(ctx, api) };
+	if (isRejection(api)) {
+		steps.unconfirmed?.(callback);
+		return { answer: steps.refuse(ctx, api) };
+	}
 	const result = await verifyCallback(api, callback);
-	if (isRejection(result)) return { answer: steps.refuse(ctx, result) };
+	if (isRejection(result)) {
+		if (mayStillEnd(result)) steps.unconfirmed?.(callback);
+		return { answer: steps.refuse(ctx, result) };
+	}
 	return { received: { callback, outcome: result.outcome, record: result.record, verified: true, baseUrl: api.baseUrl } };
 }

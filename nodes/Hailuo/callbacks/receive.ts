@@ -88,6 +88,11 @@ export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 	return { taskId, body };
 }
 
+/** A refusal that says nothing against the task: the API could not be read, or says it still runs. */
+export function mayStillEnd(rejection: Rejection): boolean {
+	return rejection.status === 409 || rejection.status >= 500;
+}
+
 export function isRejection<T extends object>(value: T | Rejection): value is Rejection {
 	return 'rejected' in value && value.rejected === true;
 }

@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { isLocalHost } from '../transport/addresses';
 import { hasMethods } from '../transport/json';
@@ -24,7 +24,9 @@ export interface DownloadSettings {
 	publicOnly: boolean;
 }
 
-type Context = IExecuteFunctions | IWebhookFunctions;
+/** Where a video can be stored: a node run, a webhook request, a trigger's catch-up. */
+export type DownloadContext = IExecuteFunctions | IWebhookFunctions | ITriggerFunctions;
+type Context = DownloadContext;
 
 /** Why an item has no video to download, or undefined when it has one. */
 export function nothingToDownload(outcome: TaskOutcome): string | undefined {

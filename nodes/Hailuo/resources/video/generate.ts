@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { assertSingleItem, resumeUrl, waitForCallback } from '../../callbacks/pause';
+import { TriggerRegistrations } from '../../callbacks/registration';
 import { toolPendingHint } from '../../run/asTool';
 import { mapBounded } from '../../run/concurrency';
 import { settleAll } from '../../run/itemResults';
@@ -54,6 +55,7 @@ async function submitAll(
 	settings: RunSettings,
 	ledger: SubmissionLedger,
 	repeats: RepeatedCalls | undefined,
+	registrations: TriggerRegistrations,
 ) {
 	const { settled, stoppedBy } = await mapBounded(
 		submissions,
@@ -66,6 +68,7 @@ async function submitAll(
 				submission.answer = answer;
 				ledger.accepted(submission.key, submission.index, taskId);
 				repeats?.accepted(submission.body, taskId);
+				registrations.add(submission.body.callback_url, taskId);
 			} catch (error) {
 				if (createdNoTask(error)) {
 					await ledger.notCreated(submission.key);
@@ -183,11 +186,15 @@ export async function generate(
 	const sorted = await sortByEarlierRuns(ledger, submissions);
 	const toSend = repeats ? await takeRepeats(this, repeats, sorted.toSend, results) : sorted.toSend;
 	const { refused } = sorted;
+	// Tasks an earlier run created are registered again: that run may have died before it could.
+	const registrations = new TriggerRegistrations(this);
+	for (const s of submissions) if (s.pickedUp && s.taskId) registrations.add(s.body.callback_url, s.taskId);
 	try {
 		guardSpend(this, toSend.length, settings);
-		await submitAll(this, api, toSend, results, settings, ledger, repeats);
+		await submitAll(this, api, toSend, results, settings, ledger, repeats, registrations);
 	} finally {
 		repeats?.release();
+		await registrations.done();
 	}
 	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
 	try {

@@ -1,0 +1,98 @@
+import { sleep } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { isObject } from '../transport/json';
+import { errorText } from '../transport/nodeErrors';
+import { MAX_REGISTERED_PER_REQUEST, TRIGGER_WEBHOOK_PATH, registrationBody } from './triggerMessages';
+
+/**
+ * The Hailuo node telling a Hailuo Trigger which tasks to await: every task
+ * the API accepts with a Callback URL that leads to a trigger is registered
+ * there at once, so that the trigger can catch up on it when its callback
+ * is lost. Registrations go out while the next items are submitted: one
+ * request in flight per URL, the ids accepted meanwhile sent together in
+ * the next one. A registration that fails costs nothing paid: it is logged,
+ * and the task's callback still works.
+ */
+
+const ATTEMPTS = 3;
+const RETRY_AFTER_MS = 1_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Whether a Callback URL is a Hailuo Trigger's production URL: its path ends
+ * in the trigger's webhook path. A test URL (/webhook-test/) is not
+ * registered with: n8n listens there for one call only.
+ */
+export function leadsToTrigger(callbackUrl: unknown): callbackUrl is string {
+	if (typeof callbackUrl !== 'string' || !URL.canParse(callbackUrl)) return false;
+	const segments = new URL(callbackUrl).pathname.split('/').filter((s) => s !== '');
+	return segments.length >= 2 && segments[segments.length - 1] === TRIGGER_WEBHOOK_PATH && !segments.includes('webhook-test');
+}
+
+/** The URL without its query (the secret), for the log. */
+function shown(url: string): string {
+	const parsed = new URL(url);
+	return `${parsed.origin}${parsed.pathname}`;
+}
+
+interface Lane {
+	pending: string[];
+	sending?: Promise<void>;
+}
+
+export class TriggerRegistrations {
+	private readonly lanes = new Map<string, Lane>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	/** Registers a task the API accepted, when its Callback URL leads to a Hailuo Trigger. */
+	add(callbackUrl: unknown, taskId: string) {
+		if (!leadsToTrigger(callbackUrl)) return;
+		let lane = this.lanes.get(callbackUrl);
+		if (!lane) {
+			lane = { pending: [] };
+			this.lanes.set(callbackUrl, lane);
+		}
+		lane.pending.push(taskId);
+		if (!lane.sending) lane.sending = this.drain(callbackUrl, lane);
+	}
+
+	/** Waits until every registration was sent (or given up on, and logged). */
+	async done() {
+		await Promise.all([...this.lanes.values()].map(async (lane) => await lane.sending));
+	}
+
+	private async drain(url: string, lane: Lane) {
+		while (lane.pending.length > 0) {
+			await this.send(url, lane.pending.splice(0, MAX_REGISTERED_PER_REQUEST));
+		}
+		lane.sending = undefined;
+	}
+
+	private async send(url: string, taskIds: string[]) {
+		let failure = '';
+		for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+			try {
+				const answer: unknown = await this.ctx.helpers.httpRequest({
+					method: 'POST',
+					url,
+					body: registrationBody(taskIds),
+					json: true,
+					timeout: REQUEST_TIMEOUT_MS,
+				});
+				const reason = isObject(answer) && typeof answer.reason === 'string' ? answer.reason : undefined;
+				if (reason) this.ctx.logger.warn(`Hailuo: the Hailuo Trigger at ${shown(url)} cannot catch up on task(s) ${taskIds.join(', ')}: ${reason}`);
+				else this.ctx.logger.info(`Hailuo: ${taskIds.length} task(s) registered with the Hailuo Trigger at ${shown(url)}`);
+				return;
+			} catch (error) {
+				failure = errorText(error);
+				if (attempt < ATTEMPTS) await sleep(RETRY_AFTER_MS);
+			}
+		}
+		this.ctx.logger.warn(
+			`Hailuo: task(s) ${taskIds.join(', ')} could not be registered with the Hailuo Trigger at ${shown(url)} (${failure}). ` +
+				'Their callbacks still work; if one is lost, the trigger cannot catch up on it: read the task with Task > Get. Is the trigger workflow published (active)?',
+		);
+	}
+}

@@ -1,0 +1,72 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { isObject } from '../transport/json';
+import { simplify } from '../tasks/taskRecord';
+import type { TaskOutcome } from '../tasks/taskRecord';
+
+/**
+ * What a Hailuo Trigger hands its workflow for a task, whichever way the
+ * task reached it: the event it is, whether the user selected that event,
+ * and the item, which says who delivered it.
+ */
+
+/** How a task reached the trigger. */
+export type DeliveredBy = 'callback' | 'catchUp';
+
+/** The trigger's settings as any of its contexts (webhook request, catch-up) read them. */
+export interface TriggerParameters {
+	getNode(): INode;
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+}
+
+/** The events of "Trigger On"; `unfinished` is a task given up on (still running after a day). */
+export const TRIGGER_EVENTS = [
+	{ name: 'Video Succeeded', value: 'succeeded' },
+	{ name: 'Video Failed', value: 'failed' },
+	{ name: 'Video Never Finished', value: 'unfinished' },
+] as const;
+
+type TriggerEvent = (typeof TRIGGER_EVENTS)[number]['value'];
+
+export interface TriggerTask {
+	outcome: TaskOutcome;
+	/** The API's record when verified, else the callback body as sent. */
+	record: IDataObject;
+	verified: boolean;
+	deliveredBy: DeliveredBy;
+	/** Still running when the trigger stopped awaiting it. */
+	gaveUp?: boolean;
+}
+
+function eventOf(task: TriggerTask): TriggerEvent {
+	if (task.gaveUp) return 'unfinished';
+	return task.outcome.state === 'failed' ? 'failed' : 'succeeded';
+}
+
+/** Whether the user's "Trigger On" selects this task's event. */
+export function selected(ctx: TriggerParameters, task: TriggerTask): boolean {
+	const events: unknown = ctx.getNodeParameter('events', []);
+	return Array.isArray(events) && events.includes(eventOf(task));
+}
+
+export function eventName(task: TriggerTask): string {
+	return eventOf(task);
+}
+
+/**
+ * The item: the simplified task, saying who delivered it; with Simplify off,
+ * the API's own final result as it is (never a callback body's claims when
+ * verified).
+ */
+export function triggerItem(ctx: TriggerParameters, task: TriggerTask): IDataObject {
+	const { outcome, record, verified, deliveredBy } = task;
+	if (ctx.getNodeParameter('simplify', true) === false) {
+		return verified && isObject(record.response) ? record.response : record;
+	}
+	const item: IDataObject = { ...simplify(outcome), verified, deliveredBy };
+	if (task.gaveUp) {
+		item.gaveUp = true;
+		item.hint = `Task ${outcome.taskId} had not finished a day after the trigger began to wait for it, so it stopped waiting. Read it later with a Hailuo node (Task > Get).`;
+	}
+	return item;
+}
