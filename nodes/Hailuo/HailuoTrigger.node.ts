@@ -60,7 +60,7 @@ export class HailuoTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: TRIGGER_EVENTS.map((event) => ({ ...event })),
-				default: TRIGGER_EVENTS.map((event) => event.value),
+				default: ['succeeded', 'failed', 'unfinished'],
 				description:
 					"Which outcomes start the workflow. Other callbacks are acknowledged and ignored. 'Video Never Finished': a task still running a day after the trigger began to wait for it.",
 			},

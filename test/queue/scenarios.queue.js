@@ -11,6 +11,7 @@ const { waitFor } = require('../harness/wait');
 const { QueueCluster } = require('./cluster');
 const { generator, finishedExecutions, settledExecutions, postJson, servedBytes, submitTask, nodeOutput } = require('./drive');
 const { deliverBatch, executionsByTask, pastNode, failedIn } = require('../e2e/batchCallbacks');
+const { startCollector, postToCollector } = require('../e2e/collector');
 
 const TOKEN = 'sk-queue-simulator-token-51c9';
 const VIDEO_SIZE = 256 * 1024;
@@ -378,5 +379,57 @@ describe('n8n in queue mode (main + 2 workers + 2 webhook processors)', () => {
 			expect(reads).toBeLessThan(40);
 		}, 420_000);
 	});
+
+	test('f1. callbacks due while the main and both webhook processors are down, and callbacks that never come: the catch-up delivers every video once', async () => {
+		const collector = await startCollector();
+		try {
+			sim.set({ generationMs: 3_600_000 });
+			const hook = 'hailuo-queue-catch-up';
+			const wf = triggerWorkflow('Hailuo queue catch-up', hook, credentialId, { secret: SECRET, catchUpInterval: 1 });
+			wf.nodes.push(postToCollector(collector.url));
+			wf.connections = chain(['Hailuo Trigger', 'Send to Service']);
+			const triggerId = await cluster.main.createWorkflow(wf);
+			await cluster.main.activate(triggerId);
+			await cluster.waitForWebhook(`${hook}/hailuo`);
+			const callbackUrl = `${cluster.balancer.url}/webhook/${hook}/hailuo?secret=${SECRET}`;
+			const submitter = await generator(cluster, credentialId, { completion: 'submitOnly', options: { callbackUrl } });
+			const prompts = [
+				...Array.from({ length: 5 }, (_, i) => `queue night called back ${i}`),
+				...Array.from({ length: 5 }, (_, i) => `queue night never called back ${i} [no-callback]`),
+				...Array.from({ length: 10 }, (_, i) => `queue night while down ${i}`),
+			];
+			await submitter.start(prompts);
+			const [execution] = await finishedExecutions(cluster.main, submitter.id, 1, 120_000);
+			expect(execution.status).toBe('success');
+			const ids = nodeOutput(execution, 'Hailuo').map((i) => i.json.taskId);
+			expect(new Set(ids).size).toBe(20);
+			const [calledBack, never, whileDown] = [ids.slice(0, 5), ids.slice(5, 10), ids.slice(10)];
+
+			[...calledBack, ...never].forEach((id) => sim.finishNow(id));
+			await waitFor(() => calledBack.every((id) => collector.countOf(id) === 1), 60_000, 'the called-back videos');
+			await settledExecutions(cluster.main, triggerId);
+
+			await Promise.all([cluster.main.stop(), ...cluster.webhooks.map((w) => w.stop())]);
+			whileDown.forEach((id) => sim.finishNow(id));
+			await new Promise((r) => setTimeout(r, 1000));
+			const lost = sim.log.filter((e) => e.kind === 'callbackAnswer' && whileDown.includes(e.taskId)).map((e) => e.status);
+			await cluster.main.start();
+			await Promise.all(cluster.webhooks.map((w) => w.start()));
+
+			await waitFor(() => ids.every((id) => collector.countOf(id) >= 1), 150_000, 'every video at the service');
+			await settledExecutions(cluster.main, triggerId);
+			const counts = ids.map((id) => collector.countOf(id));
+			const via = (list) => [...new Set(collector.received.filter((r) => list.includes(r.taskId)).map((r) => r.deliveredBy))].join('+');
+			console.log(
+				`f1: 20 tasks -> at the service once ${counts.filter((c) => c === 1).length}, more ${counts.filter((c) => c > 1).length}; ` +
+					`callbacks while down answered ${JSON.stringify([...new Set(lost)])}; delivered by: called back ${via(calledBack)}, never called back ${via(never)}, while down ${via(whileDown)}`,
+			);
+			expect(counts).toEqual(ids.map(() => 1));
+			expect(via(never)).toBe('catchUp');
+			expect(via(whileDown)).toBe('catchUp');
+		} finally {
+			await collector.close();
+		}
+	}, 420_000);
 });
 

@@ -20,14 +20,14 @@ const RETRY_AFTER_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Whether a Callback URL is a Hailuo Trigger's production URL: its path ends
- * in the trigger's webhook path. A test URL (/webhook-test/) is not
- * registered with: n8n listens there for one call only.
+ * Whether a Callback URL is a Hailuo Trigger's production URL, shaped as n8n
+ * makes it: <endpoint>/<the node's webhook id>/hailuo. A test URL
+ * (/webhook-test/) is not registered with: n8n listens there for one call.
  */
 export function leadsToTrigger(callbackUrl: unknown): callbackUrl is string {
 	if (typeof callbackUrl !== 'string' || !URL.canParse(callbackUrl)) return false;
 	const segments = new URL(callbackUrl).pathname.split('/').filter((s) => s !== '');
-	return segments.length >= 2 && segments[segments.length - 1] === TRIGGER_WEBHOOK_PATH && !segments.includes('webhook-test');
+	return segments.length >= 3 && segments[segments.length - 1] === TRIGGER_WEBHOOK_PATH && !segments.includes('webhook-test');
 }
 
 /** The URL without its query (the secret), for the log. */
