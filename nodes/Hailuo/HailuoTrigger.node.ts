@@ -8,20 +8,14 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { accept, deliver, readTriggerDownload, refuseTriggerCall } from './callbacks/answer';
-import { answerMessage } from './callbacks/catchUpRound';
-import { DEFAULT_CATCH_UP_MINUTES, liveCatchUp, rememberUrl, startCatchUp } from './callbacks/catchUpLoop';
-import { receiveCallback } from './callbacks/pipeline';
-import { rejected, secretMatches } from './callbacks/receive';
-import { TRIGGER_EVENTS, selected, triggerItem } from './callbacks/triggerItem';
-import type { TriggerTask } from './callbacks/triggerItem';
-import { TRIGGER_WEBHOOK_PATH, readMessage } from './callbacks/triggerMessages';
-import { PROCESS_ID, alreadyStarted, awaitTasks, claim } from './callbacks/triggerState';
+import { DEFAULT_CATCH_UP_MINUTES, startCatchUp } from './callbacks/catchUpLoop';
+import { TRIGGER_EVENTS } from './callbacks/triggerItem';
+import { TRIGGER_WEBHOOK_PATH } from './callbacks/triggerMessages';
+import { triggerWebhook } from './callbacks/triggerWebhook';
 import { learnOwnUrl } from './callbacks/webhookRegistration';
 import { downloadFields } from './descriptions/options';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
 import { CREDENTIAL_NAME } from './transport/apiFacts';
-import { isObject } from './transport/json';
 
 export class HailuoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -127,47 +121,6 @@ export class HailuoTrigger implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		rememberUrl(this);
-		const secret = String(this.getNodeParameter('secret', ''));
-		const query: unknown = this.getQueryData();
-		if (secret !== '' && !secretMatches(secret, isObject(query) ? query.secret : undefined)) {
-			return refuseTriggerCall(this, rejected(401, 'Missing or wrong secret.'));
-		}
-		const message = readMessage(this.getBodyData());
-		if (message) return await answerMessage(this, message, (status, reason) => refuseTriggerCall(this, rejected(status, reason)));
-
-		const credentialChosen = this.getNode().credentials?.[CREDENTIAL_NAME] !== undefined;
-		const reception = await receiveCallback(this, {
-			refuse: refuseTriggerCall,
-			verify: this.getNodeParameter('verify', true) === true && credentialChosen,
-			// A repeated callback costs no API read; only a verified one marks its task (below).
-			before: (callback) => (alreadyStarted(this, callback.taskId) ? duplicate() : undefined),
-			// A task the API could not confirm as ended stays awaited: the catch-up reads it later.
-			unconfirmed: (callback) => (credentialChosen ? awaitTasks(this, [callback.taskId]) : 0),
-		});
-		if ('answer' in reception) return reception.answer;
-		const { callback, outcome, record, verified, baseUrl } = reception.received;
-		const task: TriggerTask = { outcome, record, verified, deliveredBy: 'callback' };
-
-		// Every setting is read before the task is marked as seen: a bad one must not eat the callback.
-		const download = readTriggerDownload(this, baseUrl);
-		if (!selected(this, task)) {
-			return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
-		}
-		const json = triggerItem(this, task);
-		const unverified = verified
-			? undefined
-			: "Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep 'Verify With the API' on.";
-		// Where the catch-up runs in this process, it starts the workflow and learns when its execution ends.
-		const catchUp = liveCatchUp(this);
-		if (!claim(this, callback.taskId, catchUp ? PROCESS_ID : undefined)) return duplicate();
-		if (!catchUp) return await deliver(this, { json }, outcome, download, unverified);
-		accept(this, callback.taskId);
-		catchUp.deliver({ taskId: callback.taskId, record, json, baseUrl, notVerified: unverified });
-		return { noWebhookResponse: true };
+		return await triggerWebhook(this);
 	}
-}
-
-function duplicate(): IWebhookResponseData {
-	return { webhookResponse: { accepted: true, started: false, reason: 'duplicate callback' } };
 }

@@ -40,6 +40,7 @@ const RETRY_ROUND_MS = 15_000;
 /** A round reads at most 4 requests of 50 tasks with retries; leave it time. */
 const ROUND_TIMEOUT_MS = 180_000;
 const DELIVERIES_AT_ONCE = 5;
+
 export const DEFAULT_CATCH_UP_MINUTES = 5;
 
 /** A task to start the workflow for, read from the API. */

@@ -60,14 +60,22 @@ const STORED_AS: Record<keyof Books, string> = {
 
 /** Per trigger node (workflow id and node id). */
 const live = new Map<string, Books>();
+/**
+ * Trigger nodes whose books this process changed, or found the database
+ * missing part of (another process's write overwrote this one's), since the
+ * database last showed all of them: writeBack.ts checks them once more.
+ */
+const unconfirmed = new Set<string>();
 
 /** The key of a trigger node in this process. */
 export function triggerKey(workflowId: string | undefined, nodeId: string): string {
 	return `${workflowId ?? ''}:${nodeId}`;
 }
 
+const keyOf = (ctx: IWebhookFunctions) => triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
+
 function booksOf(ctx: IWebhookFunctions): Books {
-	const key = triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
+	const key = keyOf(ctx);
 	let books = live.get(key);
 	if (!books) {
 		books = { awaited: {}, started: {}, leased: {}, settled: {} };
@@ -89,6 +97,12 @@ function mergeLeases(into: Record<string, string>, stored: unknown) {
 	for (const [id, by] of Object.entries(stored)) {
 		if (typeof by === 'string' && into[id] === undefined) into[id] = by;
 	}
+}
+
+/** Whether what the database holds has every entry this process knows. */
+function holdsAll(books: Books, staticData: IDataObject): boolean {
+	const has = (stored: unknown, ids: string[]) => ids.length === 0 || (isObject(stored) && ids.every((id) => id in stored));
+	return (Object.keys(STORED_AS) as Array<keyof Books>).every((book) => has(staticData[STORED_AS[book]], Object.keys(books[book])));
 }
 
 /** Drops entries past the window and, beyond MAX_IDS, the oldest ones. */
@@ -114,6 +128,7 @@ function synced(ctx: IWebhookFunctions): Books {
 	const books = booksOf(ctx);
 	const staticData: IDataObject = ctx.getWorkflowStaticData('node');
 	if (staticData[STORED_AS.started] !== books.started) {
+		if (!holdsAll(books, staticData)) unconfirmed.add(keyOf(ctx));
 		mergeStamps(books.awaited, staticData[STORED_AS.awaited]);
 		mergeStamps(books.started, staticData[STORED_AS.started]);
 		mergeStamps(books.settled, staticData[STORED_AS.settled]);
@@ -152,6 +167,7 @@ export function claim(ctx: IWebhookFunctions, taskId: string, leaseFor?: string)
 	books.started[taskId] = now;
 	if (leaseFor !== undefined) books.leased[taskId] = leaseFor;
 	if (Object.keys(books.started).length > MAX_IDS) trim(books.started, now);
+	unconfirmed.add(keyOf(ctx));
 	return true;
 }
 
@@ -176,6 +192,7 @@ export function awaitTasks(ctx: IWebhookFunctions, taskIds: readonly unknown[]):
 		added++;
 	}
 	if (Object.keys(books.awaited).length > MAX_IDS) trim(books.awaited, now);
+	if (added > 0) unconfirmed.add(keyOf(ctx));
 	return added;
 }
 
@@ -185,6 +202,7 @@ export function settle(ctx: IWebhookFunctions, taskIds: readonly unknown[]) {
 	const now = Date.now();
 	for (const id of taskIds) if (typeof id === 'string' && books.leased[id] !== undefined) books.settled[id] = now;
 	if (Object.keys(books.settled).length > MAX_IDS) trim(books.settled, now);
+	if (taskIds.length > 0) unconfirmed.add(keyOf(ctx));
 }
 
 /** A task the catch-up should read: awaited and never started, or delivered by a process that is gone. */
@@ -223,6 +241,7 @@ export function claimDue(ctx: IWebhookFunctions, task: DueTask, requester: strin
 	if (books.leased[task.taskId] === requester || books.settled[task.taskId] !== undefined) return false;
 	if (leased) reclaim(books, task.taskId, requester, Date.now());
 	else books.settled[task.taskId] = Date.now();
+	unconfirmed.add(keyOf(ctx));
 	return true;
 }
 
@@ -230,4 +249,14 @@ export function claimDue(ctx: IWebhookFunctions, task: DueTask, requester: strin
 export function forget(ctx: IWebhookFunctions, taskId: string) {
 	const books = synced(ctx);
 	books.started[taskId] = Date.now();
+	unconfirmed.add(keyOf(ctx));
+}
+
+/**
+ * Whether this request's trigger node needs another look at the database
+ * (this process changed its books, or found them missing there), clearing
+ * the mark: whoever asks sees to it.
+ */
+export function takeUnconfirmed(ctx: IWebhookFunctions): boolean {
+	return unconfirmed.delete(keyOf(ctx));
 }
