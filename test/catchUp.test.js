@@ -4,9 +4,9 @@
  * (signed), with the reads they cost. The scheduled part and real restarts
  * are in test/e2e/catchUp.e2e.js.
  */
-const { request } = require('undici');
-const { hailuoWorkflow, PACKAGE } = require('./harness/n8n');
-const { FAST, TOKEN, useInstance } = require('./harness/fixtures');
+const { TOKEN, useInstance } = require('./harness/fixtures');
+const triggers = require('./harness/triggers');
+const { post } = triggers;
 const { signature, signedBody, SIGNATURE_HEADER } = require('../dist/nodes/Hailuo/callbacks/triggerMessages');
 
 const context = useInstance({ generationMs: 60_000 });
@@ -14,16 +14,10 @@ const { sim } = context;
 let n8n;
 beforeAll(() => (n8n = context.n8n));
 
-let count = 0;
-/** An active Hailuo Trigger; its URL, its workflow and a way to send signed catch-up requests as its own catch-up does. */
-function activeTrigger(parameters = {}, { noCredential = false } = {}) {
-	count++;
-	const wf = n8n.workflow([
-		{ name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, webhookId: `catch-${count}`, parameters, noCredential },
-	]);
-	const url = n8n.activate(wf, 'Hailuo Trigger');
-	const node = wf.workflow.getNode('Hailuo Trigger');
-	const key = `${wf.workflow.id ?? ''}:${node.id}`;
+/** An active Hailuo Trigger; its URL, its workflow and a way to send signed requests as its own catch-up does. */
+function activeTrigger(parameters = {}, options = {}) {
+	const { url, wf } = triggers.activeTrigger(n8n, parameters, options);
+	const key = `${wf.workflow.id ?? ''}:${wf.workflow.getNode('Hailuo Trigger').id}`;
 	const signed = async (kind, processId, settled = [], { token = TOKEN, at } = {}) => {
 		const body = signedBody(kind, processId, settled);
 		if (at !== undefined) body.at = at;
@@ -32,24 +26,7 @@ function activeTrigger(parameters = {}, { noCredential = false } = {}) {
 	return { url, wf, signed, stored: () => wf.workflow.staticData['node:Hailuo Trigger'] };
 }
 
-async function post(url, body, headers = { 'content-type': 'application/json' }) {
-	const response = await request(url, { method: 'POST', headers, body: JSON.stringify(body) });
-	const text = await response.body.text();
-	return { status: response.statusCode, json: text.startsWith('{') ? JSON.parse(text) : undefined };
-}
-
-async function submit(prompts, callbackUrl) {
-	const run = await n8n.run(
-		hailuoWorkflow(n8n, {
-			parameters: { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', completion: 'submitOnly', options: { ...FAST, callbackUrl } },
-			items: prompts.map((prompt) => ({ prompt })),
-		}),
-		'Items',
-	);
-	expect(run.status).toBe('success');
-	return run.json.map((j) => j.taskId);
-}
-
+const submit = (prompts, callbackUrl) => triggers.submitWithCallback(n8n, callbackUrl, prompts);
 const reads = () => sim.counts.retrieve + sim.counts.retrieveBatch;
 
 describe('Hailuo Trigger catch-up (webhook side)', () => {

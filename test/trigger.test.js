@@ -1,6 +1,7 @@
-const { request } = require('undici');
-const { hailuoWorkflow, PACKAGE } = require('./harness/n8n');
-const { FAST, TOKEN, useInstance } = require('./harness/fixtures');
+const { PACKAGE } = require('./harness/n8n');
+const { TOKEN, useInstance } = require('./harness/fixtures');
+const triggers = require('./harness/triggers');
+const { post } = triggers;
 const { waitFor } = require('./harness/wait');
 
 const context = useInstance({ generationMs: 300 });
@@ -8,33 +9,9 @@ const { sim } = context;
 let n8n;
 beforeAll(() => (n8n = context.n8n));
 
-let triggerCount = 0;
 /** An active workflow starting at a Hailuo Trigger; returns its production URL. */
-function activeTrigger(parameters = {}, { noCredential = false } = {}) {
-	triggerCount++;
-	const wf = n8n.workflow([
-		{ name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, webhookId: `hook-${triggerCount}`, parameters, noCredential },
-	]);
-	return n8n.activate(wf, 'Hailuo Trigger');
-}
-
-async function submitWithCallback(callbackUrl, prompts) {
-	const run = await n8n.run(
-		hailuoWorkflow(n8n, {
-			parameters: { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', completion: 'submitOnly', options: { ...FAST, callbackUrl } },
-			items: prompts.map((prompt) => ({ prompt })),
-		}),
-		'Items',
-	);
-	expect(run.status).toBe('success');
-	return run.json.map((j) => j.taskId);
-}
-
-async function post(url, body, headers = { 'content-type': 'application/json' }) {
-	const response = await request(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-	const text = await response.body.text();
-	return { status: response.statusCode, text, json: text.startsWith('{') ? JSON.parse(text) : undefined };
-}
+const activeTrigger = (parameters, options) => triggers.activeTrigger(n8n, parameters, options).url;
+const submitWithCallback = (callbackUrl, prompts) => triggers.submitWithCallback(n8n, callbackUrl, prompts);
 
 /** A finished task's genuine callback body. */
 async function finishedTask(prompt = 'real') {
@@ -185,9 +162,8 @@ describe('Hailuo Trigger', () => {
 	});
 
 	test("while testing in the editor, a refused callback comes out as an item saying why (the caller still gets 401)", async () => {
-		triggerCount++;
 		const wf = n8n.workflow([
-			{ name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, webhookId: `hook-${triggerCount}`, parameters: { secret: 'right' } },
+			{ name: 'Hailuo Trigger', type: `${PACKAGE}.hailuoTrigger`, webhookId: 'hook-editor-test', parameters: { secret: 'right' } },
 		]);
 		const url = n8n.activate(wf, 'Hailuo Trigger', { mode: 'manual' });
 		const { body } = await finishedTask();
