@@ -218,3 +218,49 @@ describe('network', () => {
 		expect(r.error.description).toContain('The node tried 2 times');
 	});
 });
+
+describe('a gateway that answers 200 with the provider\'s error body', () => {
+	test('on a submission: the provider\'s code and message, nothing resubmitted for a code that may have created a task', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 200, body: { success: false, error: { code: 'used_up', message: 'Your balance is not sufficient.' }, trace_id: 'trace-200' } });
+		const r = await failingRun(textToVideo(), [{ prompt: 'balance' }]);
+		expect(r.status).toBe('error');
+		expect(r.error.message).toBe("The account's balance is used up (used_up)");
+		expect(r.error.description).toContain('Your balance is not sufficient.');
+		expect(sim.log.filter((e) => e.kind === 'request' && e.path === '/hailuo/videos')).toHaveLength(1);
+	});
+
+	test('on a status read: not taken for the task\'s record (the running task is not marked failed); read again', async () => {
+		const [submitted] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'running' }])).json;
+		sim.inject({ on: 'tasks', kind: 'status', status: 200, body: { success: false, error: { code: 'api_error', message: 'fetch failed' } } });
+		const r = await run({ resource: 'task', operation: 'get', taskId: submitted.taskId }, [{}]);
+		expect(r.status).toBe('success');
+		expect(r.json[0]).toMatchObject({ taskId: submitted.taskId });
+		expect(r.json[0].state).not.toBe('failed');
+		expect(sim.counts.faults).toBe(1);
+	});
+});
+
+describe('one deadline for every retry', () => {
+	test('Task > Wait with Timeout 3 s while the API answers 429 with Retry-After: 4 ends in about 3 s, the task pending', async () => {
+		sim.set({ generationMs: 60_000 });
+		const [submitted] = (await run(textToVideo({ completion: 'submitOnly' }), [{ prompt: 'rate limited' }])).json;
+		sim.inject({ on: 'tasks', kind: 'status', status: 429, code: 'too_many_requests', times: 50, headers: { 'retry-after': '4' } });
+		const started = Date.now();
+		const r = await run({ resource: 'task', operation: 'wait', taskId: submitted.taskId, options: { pollInterval: 1, timeout: 3, maxRetries: 10 } }, [{}]);
+		const seconds = (Date.now() - started) / 1000;
+		expect(r.status).toBe('success');
+		expect(r.json[0]).toMatchObject({ taskId: submitted.taskId, state: 'pending' });
+		expect(seconds).toBeLessThan(6);
+	});
+
+	test('Poll with Timeout 2 s in a 502 storm ends in about 2 s, naming the pending task', async () => {
+		sim.set({ generationMs: 60_000 });
+		sim.inject({ on: 'tasks', kind: 'status', status: 502, times: 200 });
+		const started = Date.now();
+		const r = await run(textToVideo({}, { pollInterval: 0.5, timeout: 2, maxRetries: 10 }), [{ prompt: 'storm' }]);
+		const seconds = (Date.now() - started) / 1000;
+		expect(r.status).toBe('success');
+		expect(r.json[0].state).toBe('pending');
+		expect(seconds).toBeLessThan(5);
+	});
+});

@@ -129,6 +129,121 @@ describe('Download Video (binary data)', () => {
 	});
 });
 
+/** A CDN of one's own on loopback, answering each request with `answer(req, res, taskId)`. */
+async function withCdn(answer, body) {
+	const http = require('node:http');
+	const cdn = http.createServer((req, res) => answer(req, res, req.url.match(/\/cdn\/(.+)\.mp4$/)?.[1]));
+	await new Promise((r) => cdn.listen(0, '127.0.0.1', r));
+	const base = `http://127.0.0.1:${cdn.address().port}`;
+	sim.set({ videoBaseUrl: base });
+	try {
+		return await body(base);
+	} finally {
+		cdn.close();
+	}
+}
+
+describe('Download Video: what the CDN answers', () => {
+	test('an HTML page with 200 (an expired link) is an error, never stored as the video', async () => {
+		await withCdn((req, res) => {
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+			res.end('<html><body>This link has expired</body></html>');
+		}, async () => {
+			const r = await run(textToVideo({ download: true }), [{ prompt: 'expired' }]);
+			expect(r.status).toBe('error');
+			expect(r.error.message).toMatch(/failed: the CDN answered with text\/html instead of a video/);
+		});
+	});
+
+	test('a JSON error body with 200 is refused the same way; octet-stream and no content type are stored', async () => {
+		for (const [type, ok] of [['application/json', false], ['application/octet-stream', true], [undefined, true], ['video/mp4', true]]) {
+			await withCdn((req, res, taskId) => {
+				const bytes = sim.videoBytes(taskId);
+				res.writeHead(200, { ...(type ? { 'content-type': type } : {}), 'content-length': bytes.length });
+				res.end(type === 'application/json' ? '' : bytes);
+			}, async () => {
+				const r = await run(textToVideo({ download: true }), [{ prompt: `typed ${type}` }]);
+				expect({ type, status: r.status }).toEqual({ type, status: ok ? 'success' : 'error' });
+				if (ok) expect(bytesOf(r.items[0].binary.data).equals(sim.videoBytes(r.json[0].taskId))).toBe(true);
+			});
+		}
+	});
+
+	test('a CDN that compresses although asked not to: the video arrives whole, not "received 100000 of 133 bytes (the connection was cut)"', async () => {
+		const zlib = require('node:zlib');
+		const video = Buffer.alloc(100_000, 7);
+		await withCdn((req, res) => {
+			const packed = zlib.gzipSync(video);
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-encoding': 'gzip', 'content-length': packed.length });
+			res.end(packed);
+		}, async () => {
+			const r = await run(textToVideo({ download: true }), [{ prompt: 'packed anyway' }]);
+			expect(r.error?.message).toBeUndefined();
+			expect(bytesOf(r.items[0].binary.data).equals(video)).toBe(true);
+		});
+	});
+
+	test('when packing made the file larger, a short count names both causes', async () => {
+		const zlib = require('node:zlib');
+		await withCdn((req, res, taskId) => {
+			const packed = zlib.gzipSync(sim.videoBytes(taskId));
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-encoding': 'gzip', 'content-length': packed.length });
+			res.end(packed);
+		}, async () => {
+			const r = await run(textToVideo({ download: true }), [{ prompt: 'packed larger' }]);
+			expect(r.error.message).toMatch(/received \d+ of \d+ bytes: the connection was cut, or the CDN sent the file compressed/);
+		});
+	});
+
+	test('redirects are followed hop by hop (here, on a simulator Base URL, to loopback)', async () => {
+		await withCdn((req, res, taskId) => {
+			if (!req.url.startsWith('/final/')) {
+				res.writeHead(302, { location: `/final${req.url}` });
+				return res.end();
+			}
+			const bytes = sim.videoBytes(req.url.match(/\/cdn\/(.+)\.mp4$/)[1]);
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': bytes.length });
+			res.end(bytes);
+		}, async () => {
+			const r = await run(textToVideo({ download: true }), [{ prompt: 'moved' }]);
+			expect(r.status).toBe('success');
+			expect(bytesOf(r.items[0].binary.data).equals(sim.videoBytes(r.json[0].taskId))).toBe(true);
+		});
+	});
+
+	test('with the real API, a redirect to a local address is not followed, in any spelling', async () => {
+		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		const outcome = readTask({ id: 't-redirect', finished_at: 1, response: { success: true, data: [{ video_url: 'https://cdn.example.com/v.mp4', state: 'succeeded' }] } });
+		for (const target of ['http://127.0.0.1:8080/admin', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:169.254.169.254]/latest/meta-data', 'http://0x7f000001/', 'http://[::]/']) {
+			const asked = [];
+			// The public host answers 302 to the local target; nothing after it may be asked.
+			const ctx = {
+				getNode: () => ({ name: 'Hailuo' }),
+				helpers: {
+					httpRequest: async (options) => {
+						asked.push(options.url);
+						expect(options.disableFollowRedirect).toBe(true);
+						return { statusCode: 302, headers: { location: target }, body: { pipe() {}, destroy() {} } };
+					},
+				},
+			};
+			await expect(downloadVideo(ctx, outcome, { propertyName: 'data', timeoutMs: 1000, publicOnly: true })).rejects.toThrow(/points at a local address/);
+			expect(asked).toEqual(['https://cdn.example.com/v.mp4']);
+		}
+	});
+
+	test('a video URL on a local address in another spelling is not fetched either', async () => {
+		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		for (const url of ['http://[::ffff:127.0.0.1]:1/x.mp4', 'http://[::ffff:10.0.0.1]/x.mp4', 'http://[fe90::1]/x.mp4', 'http://[::]/x.mp4']) {
+			const outcome = readTask({ id: 't-local-2', finished_at: 1, response: { success: true, data: [{ video_url: url, state: 'succeeded' }] } });
+			const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };
+			await expect(downloadVideo(ctx, outcome, { propertyName: 'data', timeoutMs: 1000, publicOnly: true })).rejects.toThrow(/points at a local address/);
+		}
+	});
+});
+
 describe('Hailuo Trigger with Download Video', () => {
 	let n8n;
 	beforeAll(async () => {

@@ -41,6 +41,12 @@ describe('validation before any paid request', () => {
 		await expectRejected(textToVideo(), [{ prompt: 'x'.repeat(2001) }], /is 2001 characters long; the limit is 2000/);
 	});
 
+	test('the limit counts characters as a person does: 2,000 emoji pass, 2,001 are "2001 characters long"', async () => {
+		await expectRejected(textToVideo(), [{ prompt: '🦊'.repeat(2001) }], /is 2001 characters long; the limit is 2000/);
+		const r = await run(textToVideo(), [{ prompt: '🦊'.repeat(2000) }]);
+		expect(r.status).toBe('success');
+	});
+
 	test('an expression that resolves to an object', async () => {
 		await expectRejected(textToVideo({ prompt: '={{ $json.obj }}' }), [{ obj: { a: 1 } }], /Prompt: expected text but the value is an object/);
 	});
@@ -96,6 +102,10 @@ describe('validation before any paid request', () => {
 	test('more than 50 task ids in one item', async () => {
 		const ids = Array.from({ length: 51 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
 		await expectRejected({ resource: 'task', operation: 'getMany', taskIds: ids.join(',') }, [{}], /has 51 ids; at most 50 per item/);
+		// The cap counts tasks, not how often one is named: 60 entries naming 30 tasks pass.
+		const thirty = ids.slice(0, 30);
+		const r = await run({ resource: 'task', operation: 'getMany', taskIds: [...thirty, ...thirty].join(',') }, [{}]);
+		expect(r.status).toBe('success');
 	});
 
 	test('with Continue On Fail, bad items become error items and good ones are submitted', async () => {

@@ -132,6 +132,23 @@ describe('Completion: Pause Until Callback', () => {
 		expect(n8n.waiting.has(run.executionId)).toBe(true);
 	});
 
+	test("the genuine result of another task of the account that had no callback URL (Poll, Return the Task ID at Once) is refused", async () => {
+		sim.set({ generationMs: 60_000 });
+		const run = await startPaused();
+		const mine = sim.log.find((e) => e.kind === 'submit');
+		const other = await n8n.run(hailuoWorkflow(n8n, { parameters: { resource: 'video', operation: 'textToVideo', prompt: 'someone else', completion: 'submitOnly' } }), 'Items');
+		const otherId = other.json[0].taskId;
+		sim.finishNow(otherId);
+		const answer = await post(mine.body.callback_url, sim.finalResult(otherId));
+		expect(answer.status).toBe(400);
+		expect(answer.json.message).toBe('This task was not submitted by this execution.');
+		expect(n8n.waiting.has(run.executionId)).toBe(true);
+		// Its own task still resumes it.
+		sim.finishNow(mine.taskId);
+		await waitFor(finished(run.executionId), 5000, 'the resume by its own task');
+		expect(outputOf(run.executionId).json[0].taskId).toBe(mine.taskId);
+	});
+
 	test('a second copy of the callback after the resume changes nothing', async () => {
 		const { run, submission, body } = await pausedTaskEnded(60_000);
 		expect((await post(submission.body.callback_url, body)).status).toBe(200);

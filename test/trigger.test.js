@@ -233,4 +233,25 @@ describe('Hailuo Trigger', () => {
 		expect(n8n.started[0].json[0]).toMatchObject({ taskId, state: 'succeeded', verified: false });
 		expect(sim.counts.retrieve).toBe(0);
 	});
+
+	test('a JSON callback sent with a form content type (curl -d) is read', async () => {
+		const url = activeTrigger();
+		const { taskId, body } = await finishedTask();
+		const answer = await post(url, JSON.stringify(body), { 'content-type': 'application/x-www-form-urlencoded' });
+		expect(answer.json).toMatchObject({ accepted: true, started: true, taskId });
+	});
+
+	test('a secret with "+", "&", "%" or spaces matches percent-encoded; "+" and "%" also as typed', async () => {
+		for (const secret of ['a+b', 'x&y=z', '50%off', 'with space', 'ü+€']) {
+			const url = activeTrigger({ secret });
+			const { taskId, body } = await finishedTask(`secret ${secret}`);
+			expect((await post(`${url}?secret=${encodeURIComponent(secret)}`, body)).json).toMatchObject({ started: true, taskId });
+			expect((await post(`${url}?secret=${encodeURIComponent(secret)}x`, body)).status).toBe(401);
+		}
+		for (const secret of ['a+b', '50%off']) {
+			const url = activeTrigger({ secret });
+			const { taskId, body } = await finishedTask(`typed ${secret}`);
+			expect((await post(`${url}?secret=${secret}`, body)).json).toMatchObject({ started: true, taskId });
+		}
+	});
 });

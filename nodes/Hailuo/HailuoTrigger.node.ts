@@ -65,7 +65,7 @@ export class HailuoTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'If set, only callbacks whose URL carries ?secret= followed by this value are accepted; others get 401',
+					"If set, only callbacks whose URL carries ?secret= followed by this value are accepted; others get 401. In the URL, write characters other than letters, digits, '-', '_', '.' and '~' percent-encoded (a '&' or '#' typed as is cuts the secret short).",
 			},
 			{
 				displayName: 'Verify With the API',

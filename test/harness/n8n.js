@@ -336,6 +336,8 @@ async function handle(instance, req, res) {
 	const url = new URL(req.url, 'http://n8n');
 	const request = {
 		method: req.method,
+		url: req.url,
+		originalUrl: req.url,
 		headers: req.headers,
 		query: Object.fromEntries(url.searchParams),
 		params: {},

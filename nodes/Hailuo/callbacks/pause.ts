@@ -1,5 +1,6 @@
+import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { simplify } from '../tasks/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
@@ -142,6 +143,36 @@ function executionPath(url: unknown): string | undefined {
 	}
 }
 
+/** The query parameter by which a paused execution knows its own task's prompt. */
+const PROMPT_MARK = 'hailuoPrompt';
+
+const promptHash = (prompt: string) => createHash('sha256').update(prompt.trim(), 'utf8').digest('hex').slice(0, 16);
+
+/**
+ * The callback URL of a pause: the resume URL, marked with the prompt it
+ * submits (hashed; n8n keeps extra query parameters on a resume URL), so that
+ * the execution can tell its own task from another task of the account.
+ */
+export function pauseCallbackUrl(resume: string, prompt: string): string {
+	const url = new URL(resume);
+	url.searchParams.set(PROMPT_MARK, promptHash(prompt));
+	return url.toString();
+}
+
+/**
+ * Whether the called-back task is the one this pause submitted: the API's
+ * record of its prompt (its request, else its video) against the mark on the
+ * URL. A record without a prompt cannot tell, and is taken.
+ */
+function ownTask(ctx: IWebhookFunctions, record: IDataObject, outcomePrompt: string | null): boolean {
+	const query: unknown = ctx.getQueryData();
+	const mark = isObject(query) ? query[PROMPT_MARK] : undefined;
+	if (typeof mark !== 'string') return true;
+	const requested = isObject(record.request) ? record.request.prompt : undefined;
+	const prompt = typeof requested === 'string' ? requested : outcomePrompt;
+	return prompt === null || promptHash(prompt) === mark;
+}
+
 /** webhook() of a paused node: verify the callback and resume with the task. */
 export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	// Resume URLs carry no signature in n8n 1.x: the task is always read back from the API.
@@ -150,7 +181,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const { record, outcome, baseUrl } = reception.received;
 	const submittedTo = executionPath(isObject(record.request) ? record.request.callback_url : undefined);
 	const expected = executionPath(ctx.evaluateExpression('{{ $execution.resumeUrl }}'));
-	if (submittedTo !== undefined && expected !== undefined && submittedTo !== expected) {
+	if ((submittedTo !== undefined && expected !== undefined && submittedTo !== expected) || !ownTask(ctx, record, outcome.prompt)) {
 		return refuse(ctx, rejected(400, 'This task was not submitted by this execution.'));
 	}
 	const json = ctx.getNodeParameter('simplify', true) === false ? record : simplify(outcome);

@@ -55,6 +55,16 @@ function depthOf(value: unknown, limit: number): number {
 	return deepest;
 }
 
+/** The JSON text a form parser made one key of (`{"{\"task_id\":…}": ""}`), or undefined. */
+function formHeldJson(body: unknown): string | undefined {
+	if (!isObject(body)) return undefined;
+	const entries = Object.entries(body);
+	if (entries.length !== 1 || !entries[0][0].trimStart().startsWith('{')) return undefined;
+	const [key, value] = entries[0];
+	// A form parser splits at the first "=": put back what it took out.
+	return typeof value === 'string' && value !== '' ? `${key}=${value}` : key;
+}
+
 /** The callback's JSON body and task id, or why the request is refused (400). */
 export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 	const request = ctx.getRequestObject();
@@ -66,10 +76,12 @@ export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 		return rejected(400, `Body too large: a Hailuo callback is at most ${MAX_CALLBACK_BYTES} bytes.`);
 	}
 	let body: unknown = ctx.getBodyData();
-	// Some senders omit the JSON content type: then n8n leaves the body unparsed.
-	if ((!isObject(body) || Object.keys(body).length === 0) && raw && raw.length > 0) {
+	// Some senders omit the JSON content type: then n8n leaves the body unparsed; with a
+	// form content type (curl -d) it parses the JSON text as a form, one key holding it.
+	const unparsed = raw && raw.length > 0 ? raw.toString('utf8') : formHeldJson(body);
+	if ((!isObject(body) || Object.keys(body).length === 0 || formHeldJson(body) !== undefined) && unparsed !== undefined) {
 		try {
-			body = JSON.parse(raw.toString('utf8'));
+			body = JSON.parse(unparsed);
 		} catch {
 			return rejected(400, 'Body is not JSON.');
 		}
@@ -102,6 +114,34 @@ export function secretMatches(expected: string, given: unknown): boolean {
 	if (typeof given !== 'string') return false;
 	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 	return timingSafeEqual(digest(expected), digest(given));
+}
+
+/** The `secret` query parameter as it stands in the URL, before n8n decodes it ("+" stays "+"). */
+function rawSecretParameter(url: string): string | undefined {
+	const query = url.split('?')[1] ?? '';
+	const found = query.split('&').find((pair) => pair.startsWith('secret='));
+	if (found === undefined) return undefined;
+	const value = found.slice('secret='.length);
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
+/**
+ * Whether a request carries the secret: percent-encoded as it should be
+ * (n8n decodes the query), or pasted as typed, where n8n's decoding turned
+ * "+" into a space. A secret with "&" or "#" must be encoded in the URL.
+ */
+export function carriesSecret(ctx: IWebhookFunctions, expected: string): boolean {
+	const query: unknown = ctx.getQueryData();
+	const decoded = isObject(query) ? query.secret : undefined;
+	const request = ctx.getRequestObject();
+	const typed = rawSecretParameter(String(request.originalUrl ?? request.url ?? ''));
+	// Both are compared, always, so the time taken says nothing about which matched.
+	const matches = [secretMatches(expected, decoded), secretMatches(expected, typed)];
+	return matches.includes(true);
 }
 
 interface Verified {

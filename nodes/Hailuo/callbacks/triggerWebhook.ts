@@ -1,12 +1,11 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../transport/apiFacts';
-import { isObject } from '../transport/json';
 import { accept, deliver, readTriggerDownload, refuseTriggerCall } from './answer';
 import { answerMessage } from './catchUpRound';
 import { liveCatchUp, rememberUrl } from './catchUpLoop';
 import { receiveCallback } from './pipeline';
-import { rejected, secretMatches } from './receive';
+import { carriesSecret, rejected } from './receive';
 import { selected, triggerItem } from './triggerItem';
 import type { TriggerTask } from './triggerItem';
 import { readMessage } from './triggerMessages';
@@ -31,8 +30,7 @@ export async function triggerWebhook(ctx: IWebhookFunctions): Promise<IWebhookRe
 async function receive(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	rememberUrl(ctx);
 	const secret = String(ctx.getNodeParameter('secret', ''));
-	const query: unknown = ctx.getQueryData();
-	if (secret !== '' && !secretMatches(secret, isObject(query) ? query.secret : undefined)) {
+	if (secret !== '' && !carriesSecret(ctx, secret)) {
 		return refuseTriggerCall(ctx, rejected(401, 'Missing or wrong secret.'));
 	}
 	const message = readMessage(ctx.getBodyData());

@@ -32,10 +32,12 @@ export class InputError {
 		}
 		const trimmed = value.trim();
 		if (trimmed === '') this.fail(field, 'is empty', hint);
-		if (maxLength !== undefined && trimmed.length > maxLength) {
+		// Characters as a person counts them (an emoji is one), not UTF-16 units.
+		const characters = [...trimmed].length;
+		if (maxLength !== undefined && characters > maxLength) {
 			this.fail(
 				field,
-				`is ${trimmed.length} characters long; the limit is ${maxLength}`,
+				`is ${characters} characters long; the limit is ${maxLength}`,
 				'Shorten it: the model reads only the start of a long prompt, and every submission is billed.',
 			);
 		}
@@ -100,10 +102,12 @@ export class InputError {
 		else if (typeof value === 'string') parts = value.split(/[\s,;]+/).filter((p) => p !== '');
 		else this.fail(field, `expected a list of task ids but the value is ${kindOf(value)}`, 'Pass an array of ids or text such as "id1, id2".');
 		if (parts.length === 0) this.fail(field, 'is empty', 'Pass at least one task id.');
-		if (parts.length > BATCH_LIMIT) {
-			this.fail(field, `has ${parts.length} ids; at most ${BATCH_LIMIT} per item`, `Split the list over several items: the API reads at most ${BATCH_LIMIT} tasks per request.`);
+		// Repeats are dropped first: the cap is on the tasks read, not on how often one is named.
+		const ids = [...new Set(parts.map((p) => this.taskId(field, p)))];
+		if (ids.length > BATCH_LIMIT) {
+			this.fail(field, `has ${ids.length} ids; at most ${BATCH_LIMIT} per item`, `Split the list over several items: the API reads at most ${BATCH_LIMIT} tasks per request.`);
 		}
-		return [...new Set(parts.map((p) => this.taskId(field, p)))];
+		return ids;
 	}
 }
 

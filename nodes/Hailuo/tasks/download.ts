@@ -64,6 +64,55 @@ async function storedBytes(ctx: Context, file: IBinaryData): Promise<number> {
 	return Buffer.byteLength(file.data, 'base64');
 }
 
+const MAX_REDIRECTS = 5;
+/** What a CDN sends instead of a video: an error or "link expired" page, a JSON error. */
+const NOT_A_VIDEO = /^(text\/|application\/(json|xml|xhtml\+xml|problem\+json))/i;
+
+/** The address of one hop, refused when it may not be fetched. */
+function checkedHop(ctx: Context, outcome: TaskOutcome, url: string, settings: DownloadSettings, itemIndex?: number): URL {
+	const parsed = URL.canParse(url) ? new URL(url) : undefined;
+	if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+		throw failure(ctx, outcome, url, 'the task has no usable video URL', itemIndex);
+	}
+	if (settings.publicOnly && isLocalHost(parsed.hostname)) {
+		throw failure(ctx, outcome, url, `the URL points at a local address (${parsed.hostname}), which is not fetched`, itemIndex);
+	}
+	return parsed;
+}
+
+/**
+ * Requests the file, following redirects one hop at a time: every address
+ * is checked before it is asked, so a public host cannot redirect the
+ * download into n8n's own network.
+ */
+async function fetchFile(ctx: Context, outcome: TaskOutcome, url: string, settings: DownloadSettings, itemIndex?: number) {
+	let current = checkedHop(ctx, outcome, url, settings, itemIndex);
+	for (let hop = 0; ; hop++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = await ctx.helpers.httpRequest({
+				method: 'GET',
+				url: current.toString(),
+				// A compressed answer would be unpacked on the way, while Content-Length
+				// still gives the packed size: ask for the file as it is.
+				headers: { 'accept-encoding': 'identity' },
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: settings.timeoutMs,
+			});
+		} catch (error) {
+			throw failure(ctx, outcome, url, `the CDN could not be reached (${errorText(error)})`, itemIndex);
+		}
+		const location = response.headers.location;
+		if (response.statusCode < 300 || response.statusCode >= 400 || typeof location !== 'string') return response;
+		if (isStream(response.body)) response.body.destroy();
+		if (hop + 1 >= MAX_REDIRECTS) throw failure(ctx, outcome, url, `more than ${MAX_REDIRECTS} redirects`, itemIndex);
+		current = checkedHop(ctx, outcome, new URL(location, current).toString(), settings, itemIndex);
+	}
+}
+
 export async function downloadVideo(
 	ctx: Context,
 	outcome: TaskOutcome,
@@ -71,35 +120,24 @@ export async function downloadVideo(
 	itemIndex?: number,
 ): Promise<IBinaryData> {
 	const url = firstVideoUrl(outcome) ?? '';
-	const parsed = URL.canParse(url) ? new URL(url) : undefined;
-	if (parsed === undefined) throw failure(ctx, outcome, url, 'the task has no usable video URL', itemIndex);
-	if (settings.publicOnly && isLocalHost(parsed.hostname)) {
-		throw failure(ctx, outcome, url, `the URL points at a local address (${parsed.hostname}), which is not fetched`, itemIndex);
-	}
-	let response: IN8nHttpFullResponse;
-	try {
-		response = await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			// A compressed answer would be unpacked on the way, while Content-Length
-			// still gives the packed size: ask for the file as it is.
-			headers: { 'accept-encoding': 'identity' },
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: settings.timeoutMs,
-		});
-	} catch (error) {
-		throw failure(ctx, outcome, url, `the CDN could not be reached (${errorText(error)})`, itemIndex);
-	}
+	const response = await fetchFile(ctx, outcome, url, settings, itemIndex);
 	const source = response.body;
 	if (!isStream(source)) throw failure(ctx, outcome, url, 'n8n handed over no stream for the file', itemIndex);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		source.destroy();
 		throw failure(ctx, outcome, url, `the CDN answered HTTP ${response.statusCode}`, itemIndex);
 	}
+	const type = String(response.headers['content-type'] ?? '');
+	if (NOT_A_VIDEO.test(type)) {
+		source.destroy();
+		throw failure(ctx, outcome, url, `the CDN answered with ${type.split(';')[0]} instead of a video (an error or expired-link page)`, itemIndex);
+	}
+	// A CDN that compresses anyway gives the packed size in Content-Length, and n8n unpacks
+	// the file (dropping Content-Encoding on the way): more bytes than declared is that, never
+	// a cut. A cut stream gives fewer, and fails the unpacking when packed.
+	const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
 	const declared = Number(response.headers['content-length']);
-	const expected = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
+	const expected = encoding === 'identity' && Number.isFinite(declared) && declared >= 0 ? declared : undefined;
 	let file: IBinaryData;
 	try {
 		file = await ctx.helpers.prepareBinaryData(source, `${outcome.taskId}.mp4`, 'video/mp4');
@@ -111,8 +149,14 @@ export async function downloadVideo(
 	// the stored size tells. The short file is never attached to the item; n8n
 	// removes it with the execution's other binary data.
 	const received = await storedBytes(ctx, file);
-	if (expected !== undefined && received !== expected) {
-		throw failure(ctx, outcome, url, `received ${received} of ${expected} bytes (the connection was cut)`, itemIndex);
+	if (expected !== undefined && received < expected) {
+		throw failure(
+			ctx,
+			outcome,
+			url,
+			`received ${received} of ${expected} bytes: the connection was cut, or the CDN sent the file compressed although asked not to (its size then cannot be checked)`,
+			itemIndex,
+		);
 	}
 	return file;
 }

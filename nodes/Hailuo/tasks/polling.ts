@@ -59,6 +59,8 @@ export async function pollTasks(
 	const tasks = new Map<string, PolledTask>();
 	for (const id of taskIds) tasks.set(id, { taskId: id, outcome: unknownTask(id) });
 	const deadline = Date.now() + settings.timeoutMs;
+	// One deadline for everything: a rate-limited or failing API cannot stretch the Timeout.
+	const timed = api.until(deadline);
 	let first = true;
 
 	for (;;) {
@@ -71,8 +73,10 @@ export async function pollTasks(
 		}
 		first = false;
 
-		for (const batch of chunks(running.map(([id]) => id), BATCH_LIMIT)) {
-			await pollBatch(api, batch, tasks, settings.createdHere === true);
+		for (const [index, batch] of chunks(running.map(([id]) => id), BATCH_LIMIT).entries()) {
+			// Past the deadline the round stops between batches; the first one always goes out.
+			if (index > 0 && Date.now() >= deadline) break;
+			await pollBatch(timed, batch, tasks, settings.createdHere === true);
 		}
 		if (Date.now() >= deadline) break;
 	}

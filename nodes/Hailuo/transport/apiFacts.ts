@@ -20,3 +20,22 @@ export const REQUEST_DEFAULTS = { timeoutSeconds: 60, maxRetries: 4 } as const;
 
 /** What a task id looks like (the API's ids are UUIDs): anything else is refused before it reaches a URL or a request. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{5,127}$/;
+
+/**
+ * The HTTP status the provider documents for each of its error codes
+ * (contract, section 3). A gateway that answers 200 with an error body is
+ * read as if it had sent that status; an unknown code as a server error.
+ */
+export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+	bad_request: 400,
+	api_not_implemented: 400,
+	no_token: 400,
+	disabled: 400,
+	token_mismatched: 401,
+	invalid_token: 401,
+	token_expired: 401,
+	used_up: 403,
+	no_api: 404,
+	too_many_requests: 429,
+	api_error: 500,
+};

@@ -10,7 +10,7 @@ import type {
 
 import { NOT_SENT_CODES, apiError, isAccountProblem, isTransient } from './apiErrors';
 import type { Failure } from './apiErrors';
-import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, REQUEST_DEFAULTS } from './apiFacts';
+import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, REQUEST_DEFAULTS, STATUS_OF_CODE } from './apiFacts';
 import { isObject } from './json';
 import { asNodeError, cancelled } from './nodeErrors';
 
@@ -77,6 +77,15 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * The provider's error body (`{success: false, error: {code, message}}`) sent
+ * with a 200 by some gateways. Not a task: a task's record has an `id`, a
+ * task's final result a `task_id`, even when the task failed.
+ */
+function isErrorEnvelope(body: IDataObject): boolean {
+	return body.success === false && isObject(body.error) && body.id === undefined && body.task_id === undefined;
+}
+
 /** Reads an answer into JSON, or says precisely why it is not usable. */
 export function readAnswer(status: number, body: unknown, headers: IDataObject = {}): Attempt {
 	const textBody = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
@@ -105,15 +114,16 @@ export function readAnswer(status: number, body: unknown, headers: IDataObject =
 	if (status >= 200 && status < 300) {
 		if (parsed === undefined) return { failure: { kind: 'badJson', status, reason: 'empty body' } };
 		if (!isObject(parsed)) return { failure: { kind: 'badJson', status, reason: 'not a JSON object' } };
-		return { ok: parsed };
+		if (!isErrorEnvelope(parsed)) return { ok: parsed };
 	}
 	const errorBody = isObject(parsed) ? parsed : {};
 	const errorObject = isObject(errorBody.error) ? errorBody.error : {};
+	const code = typeof errorObject.code === 'string' ? errorObject.code : undefined;
 	return {
 		failure: {
 			kind: 'status',
-			status,
-			code: typeof errorObject.code === 'string' ? errorObject.code : undefined,
+			status: status >= 200 && status < 300 ? (STATUS_OF_CODE[code ?? ''] ?? 500) : status,
+			code,
 			apiMessage: typeof errorObject.message === 'string' ? errorObject.message.slice(0, 500) : undefined,
 			traceId: typeof errorBody.trace_id === 'string' ? errorBody.trace_id : undefined,
 		},
@@ -136,6 +146,16 @@ export class HailuoApi {
 			signal: settings.signal,
 			deadline: settings.deadline,
 		});
+	}
+
+	/**
+	 * The same API, bounded by `deadline` too (the earlier of the two holds):
+	 * no retry waits past it and no request outlives it, whatever the API's
+	 * Retry-After or the retries left say.
+	 */
+	until(deadline: number): HailuoApi {
+		const bound = this.settings.deadline === undefined ? deadline : Math.min(this.settings.deadline, deadline);
+		return new HailuoApi(this.ctx, this.baseUrl, { ...this.settings, deadline: bound });
 	}
 
 	/** Submit one generation. Returns the task id and the API's answer. */

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { pauseCallbackUrl } from '../../callbacks/pause';
 import { InputError } from '../../run/inputChecks';
 import { PROMPT_MAX_LENGTH } from '../../run/limits';
 import { readOptions } from '../../run/settings';
@@ -40,7 +41,7 @@ export function buildRequest(
 	const options = readOptions(ctx, index);
 	const callbackUrl = options.callbackUrl;
 	if (resumeUrl !== undefined) {
-		body.callback_url = resumeUrl;
+		body.callback_url = pauseCallbackUrl(resumeUrl, prompt);
 	} else if (typeof callbackUrl === 'string' && callbackUrl.trim() !== '') {
 		body.callback_url = check.publicUrl(
 			'Callback URL',
