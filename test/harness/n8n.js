@@ -344,6 +344,10 @@ async function handle(instance, req, res) {
 		rawBody,
 		body: {},
 	};
+	// As n8n's body parser: a form body becomes an object of its fields (a JSON text sent as a form: one key holding it).
+	if (/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') && rawBody.length > 0) {
+		request.body = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
+	}
 	if (/json/i.test(req.headers['content-type'] ?? '') && rawBody.length > 0) {
 		try {
 			request.body = JSON.parse(rawBody.toString('utf8'));
