@@ -199,6 +199,64 @@ describe("n8n's deduplication store failing", () => {
 	});
 });
 
+describe('Retries of Retries: every earlier run of the execution counts', () => {
+	test('a second Retry of the same failed execution does not send again what the first Retry sent', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const a = await firstRun(prompts(4));
+		expect(created()).toHaveLength(2);
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 1 });
+		const r1 = await n8n.retry(a.executionId);
+		expect(r1.status).toBe('error');
+		expect(created().map((e) => e.body.prompt)).toEqual(['fox 1', 'fox 2', 'fox 3']);
+		// n8n still offers Retry on the first execution: item 3 was sent by R1, only item 4 is sent.
+		const r2 = await n8n.retry(a.executionId);
+		expect(created().map((e) => e.body.prompt)).toEqual(['fox 1', 'fox 2', 'fox 3', 'fox 4']);
+		expect(r2.error.message).toBe(SENT(3));
+	});
+
+	test('a Retry of a Retry that n8n killed (the database holds for it the data it was created with) pays nothing twice', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const a = await firstRun(prompts(4));
+		const r1 = await n8n.retry(a.executionId);
+		expect(r1.status).toBe('success');
+		expect(created()).toHaveLength(4);
+		// Killed before it was saved: what n8n has for R1 is A's data.
+		n8n.finished.get(r1.executionId).result = JSON.parse(JSON.stringify(n8n.finished.get(a.executionId).result));
+		const r2 = await n8n.retry(r1.executionId);
+		expect(created()).toHaveLength(4);
+		expect(r2.error.message).toBe(SENT(3));
+	});
+
+	test("a Retry whose look-up in n8n's store fails twice sends nothing (it cannot tell what was sent), and says so", async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 1 });
+		const first = await firstRun(prompts(3), { continueOnFail: true });
+		expect(created()).toHaveLength(1);
+		store.failNext(2);
+		const retried = await n8n.retry(first.executionId, { afterKill: true });
+		expect(retried.status).toBe('error');
+		expect(retried.error.message).toBe('Not submitted: this Retry could not read which items were already sent');
+		expect(created()).toHaveLength(1);
+		// Once the store answers again, the Retry sends exactly what was never sent.
+		const again = await n8n.retry(first.executionId, { afterKill: true });
+		expect(again.json.map((j) => j.error ?? j.state)).toEqual([SENT(1), 'succeeded', 'succeeded']);
+		expect(created()).toHaveLength(3);
+	});
+
+	test('a Retry of a run stopped by a failed video (On Task Failure: Error) makes a new attempt, billed once', async () => {
+		const first = await firstRun([{ prompt: 'ok fox' }, { prompt: 'a fox [fail]' }], { parameters: textToVideo({}, { concurrency: 1, onTaskFailure: 'error' }) });
+		expect(first.status).toBe('error');
+		expect(created()).toHaveLength(2);
+		sim.set({ failureRate: 0 });
+		const retried = await n8n.retry(first.executionId);
+		// The succeeded task is picked up; the failed one is sent again (the simulator fails "[fail]" prompts again).
+		expect(created().map((e) => e.body.prompt)).toEqual(['ok fox', 'a fox [fail]', 'a fox [fail]']);
+		expect(retried.error?.message ?? '').not.toContain('already sent');
+		const again = await n8n.retry(retried.executionId);
+		expect(created()).toHaveLength(4);
+		expect(again.error?.message ?? '').not.toContain('already sent');
+	});
+});
+
 describe('Max Videos per Run', () => {
 	test('a run at the limit goes; one over it is refused before anything is paid, saying how many and where to raise it', async () => {
 		const atLimit = await firstRun(prompts(3), { parameters: textToVideo({}, { maxVideos: 3 }) });

@@ -238,4 +238,15 @@ describe('a repeated call does not pay twice (tool calls only)', () => {
 		expect(third.json[0].taskId).not.toBe(first.json[0].taskId);
 		expect(submissions()).toBe(2);
 	}, 20_000);
+
+	test('calls in flight at once keep each other\'s tasks: the copy of the static data written last has both', async () => {
+		// Two calls of one tool that loaded the same stored static data; the second is written after the first.
+		const a = generator('a fox, call one', { timeout: 1 });
+		const bData = { ...generator('a fox, call two', { timeout: 1 }).workflowData, id: a.workflowData.id };
+		const b = { workflowData: bData, workflow: new Workflow({ ...bData, staticData: JSON.parse(JSON.stringify(a.workflow.staticData)), nodeTypes: n8n.nodeTypes }) };
+		const one = await n8n.run(a, 'Items');
+		const two = await n8n.run(b, 'Items');
+		const written = Object.values(b.workflow.staticData['node:Hailuo'].hailuoToolCalls).map((c) => c.taskId).sort();
+		expect(written).toEqual([one.json[0].taskId, two.json[0].taskId].sort());
+	}, 20_000);
 });

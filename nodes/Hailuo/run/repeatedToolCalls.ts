@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { requestIdentity } from '../transport/hailuoApi';
 import type { GenerateRequest } from '../transport/hailuoApi';
 import { isObject } from '../transport/json';
 import { REPEAT_WINDOW_MINUTES } from './asTool';
@@ -42,6 +42,30 @@ interface Call {
 /** Calls of every tool in this process, by workflow, node and arguments. */
 const calls = new Map<string, Call>();
 
+/**
+ * What this process remembers per tool node (key -> task and when), shared
+ * by all its calls: each call's copy of the static data is written back
+ * whole when its execution ends, so every copy gets everything the process
+ * knows, and calls in flight at once cannot drop each other's tasks.
+ */
+const remembered = new Map<string, IDataObject>();
+
+function rememberedFor(scope: string, stored: unknown): IDataObject {
+	let known = remembered.get(scope);
+	if (!known) {
+		known = {};
+		remembered.set(scope, known);
+	}
+	if (isObject(stored)) {
+		for (const [key, value] of Object.entries(stored)) {
+			const mine = known[key];
+			if (!isObject(value) || typeof value.at !== 'number') continue;
+			if (!isObject(mine) || typeof mine.at !== 'number' || mine.at < value.at) known[key] = value;
+		}
+	}
+	return known;
+}
+
 function prune(now: number) {
 	for (const [key, call] of calls) if (now - call.at > WINDOW_MS) calls.delete(key);
 }
@@ -58,8 +82,7 @@ export class RepeatedCalls {
 		/** The node's static data; undefined where n8n offers none. */
 		private readonly staticData: IDataObject | undefined,
 	) {
-		const saved = staticData?.[STATIC_KEY];
-		this.saved = isObject(saved) ? { ...saved } : {};
+		this.saved = rememberedFor(scope, staticData?.[STATIC_KEY]);
 	}
 
 	static open(ctx: IExecuteFunctions): RepeatedCalls {
@@ -75,8 +98,7 @@ export class RepeatedCalls {
 
 	/** The arguments of a call, as the API receives them (not where the answer goes). */
 	private key(body: GenerateRequest): string {
-		const asked = JSON.stringify([body.model, body.prompt, body.first_image_url ?? null]);
-		return `${this.scope}:${createHash('sha256').update(asked).digest('hex').slice(0, 32)}`;
+		return `${this.scope}:${requestIdentity(body)}`;
 	}
 
 	/**

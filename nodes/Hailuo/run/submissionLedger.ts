@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
+import { NodeOperationError } from 'n8n-workflow';
 import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
+import { requestIdentity } from '../transport/hailuoApi';
 import type { GenerateRequest } from '../transport/hailuoApi';
 import { isObject } from '../transport/json';
 
@@ -82,6 +84,9 @@ export class SubmissionLedger {
 	 */
 	private markersWork: boolean;
 
+	/** Whether this run could have used the marks (inside an execution), before any store failure. */
+	private readonly markersWereThere: boolean;
+
 	/** Store calls one at a time: n8n reads and rewrites one row per node, without a lock. */
 	private writes: Promise<unknown> = Promise.resolve();
 
@@ -101,6 +106,7 @@ export class SubmissionLedger {
 	) {
 		const execution: unknown = ctx.getExecutionId();
 		this.markersWork = typeof execution === 'string' && execution !== '';
+		this.markersWereThere = this.markersWork;
 		this.execution = typeof execution === 'string' && execution !== '' ? execution : 'none';
 		const runIndex: unknown = typeof ctx.getWorkflowDataProxy === 'function' ? ctx.getWorkflowDataProxy(0).$runIndex : undefined;
 		this.runIndex = typeof runIndex === 'number' ? runIndex : 0;
@@ -123,9 +129,13 @@ export class SubmissionLedger {
 		return new SubmissionLedger(ctx, entries, isObject(existing) && ctx.getMode() === 'retry');
 	}
 
-	/** An item's identity across runs of an execution: its position and what it asks for (not where the answer goes). */
-	static key(index: number, body: GenerateRequest): string {
-		const asked = JSON.stringify([index, body.model, body.prompt, body.first_image_url ?? null]);
+	/**
+	 * An item's identity across runs of an execution: which run of the node (a
+	 * loop runs it several times: each pass is its own submission), the item's
+	 * position and what it asks for (not where the answer goes).
+	 */
+	key(index: number, body: GenerateRequest): string {
+		const asked = JSON.stringify([this.runIndex, index, requestIdentity(body)]);
 		return createHash('sha256').update(asked).digest('hex').slice(0, 32);
 	}
 
@@ -139,7 +149,16 @@ export class SubmissionLedger {
 		if (!this.markersWork && !this.carried) return keys.map(() => ({ kind: 'none' }));
 		// n8n saved the run this Retry repeats: its context says what it did. Else
 		// (n8n stopped before it could save anything) only the marks tell what was sent.
-		const found = this.carried ? keys.map((key) => readEntry(this.entries[key])) : await this.fromMarkers(keys);
+		// The context tells of that one run only: an item it never sent may have been
+		// sent by another Retry of the same execution, or by the run repeated here if
+		// n8n was killed before saving it (then it carries the data it was created with).
+		let found = this.carried ? keys.map((key) => readEntry(this.entries[key])) : await this.fromMarkers(keys);
+		if (this.carried) {
+			const unknown = keys.filter((_, position) => found[position].kind === 'none');
+			const marked = await this.fromMarkers(unknown);
+			const sentElsewhere = new Set(unknown.filter((_, position) => marked[position].kind === 'sent'));
+			found = found.map((entry, position) => (sentElsewhere.has(keys[position]) ? { kind: 'sent' } : entry));
+		}
 		const known = keys.filter((_, position) => found[position].kind !== 'none');
 		for (const key of known) this.entries[key] ??= { execution: this.execution };
 		if (known.length > 0 && this.ctx.getMode() === 'retry') await this.mark(known.map((key) => marker(this.execution, key)));
@@ -190,14 +209,43 @@ export class SubmissionLedger {
 	}
 
 	private async fromMarkers(keys: string[]): Promise<EarlierSubmission[]> {
-		const retried = this.ctx.getMode() === 'retry' ? (this.retriedExecution ?? ANY_EXECUTION) : undefined;
+		if (keys.length === 0) return [];
+		const retrying = this.ctx.getMode() === 'retry';
+		const retried = retrying ? (this.retriedExecution ?? ANY_EXECUTION) : undefined;
 		const asked = keys.map((key) => [runMarker(this.execution, this.runIndex, key), ...(retried === undefined ? [] : [marker(retried, key)])]);
 		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked.flat(), 'node', MARKERS));
+		// A Retry that cannot read the marks cannot tell what was sent: it sends nothing rather than pay twice.
+		if (!answer && retrying && this.markersWereThere) throw this.unreadable();
 		if (!answer) return keys.map(() => ({ kind: 'none' }));
 		// Asking records what was not there: take that back at once.
-		if (answer.new.length > 0) await this.store(async () => await this.ctx.helpers.removeProcessed(answer.new, 'node', MARKERS));
+		if (answer.new.length > 0) {
+			await this.store(async () => await this.ctx.helpers.removeProcessed(answer.new, 'node', MARKERS));
+			// Marks it could not take back would make every later Retry refuse items never sent.
+			if (!this.markersWork && retrying) throw this.unreadable();
+		}
 		const sent = new Set(answer.processed.map(String));
 		return asked.map((values) => (values.some((value) => sent.has(value)) ? { kind: 'sent' } : { kind: 'none' }));
+	}
+
+	/** Why a Retry stops before sending anything. */
+	private unreadable(): NodeOperationError {
+		return new NodeOperationError(this.ctx.getNode(), "Not submitted: this Retry could not read which items were already sent", {
+			description:
+				"n8n's deduplication store failed twice (see n8n's log), so this Retry cannot tell the items an earlier run sent from those it never sent, and would pay twice. Nothing was submitted. Retry again in a moment; the tasks already made are in n8n's log (\"Hailuo task … accepted for item …\").",
+		});
+	}
+
+	/**
+	 * A task this run created or picked up failed: the item may be sent again
+	 * (a new, billed video), by a later loop pass or a Retry. Its marks go, so
+	 * that no Retry refuses it as already sent.
+	 */
+	async taskFailed(key: string) {
+		this.entries[key] = undefined;
+		this.written.delete(key);
+		const values = [runMarker(this.execution, this.runIndex, key), marker(this.execution, key), marker(ANY_EXECUTION, key)];
+		if (this.retriedExecution !== undefined) values.push(marker(this.retriedExecution, key));
+		await this.store(async () => await this.ctx.helpers.removeProcessed(values, 'node', MARKERS));
 	}
 
 	/** Records markers; returns those that were not there before. */

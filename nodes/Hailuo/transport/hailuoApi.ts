@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IDataObject,
@@ -38,6 +39,23 @@ export interface GenerateRequest extends IDataObject {
 	first_image_url?: string;
 	callback_url?: string;
 	async?: boolean;
+}
+
+/** Fields of a submission that say where the answer goes, not what is asked for. */
+const ROUTING_FIELDS: ReadonlySet<string> = new Set(['callback_url', 'async']);
+
+/**
+ * What a submission asks for, as one value: every field the API receives but
+ * those that only route the answer, in a fixed order. Whatever asks "is this
+ * the same request?" (a Retry's ledger, a repeated tool call) asks this, so a
+ * field added to the request is part of the answer without anyone listing it.
+ */
+export function requestIdentity(body: GenerateRequest): string {
+	const asked = Object.keys(body)
+		.filter((field) => !ROUTING_FIELDS.has(field) && body[field] !== undefined)
+		.sort()
+		.map((field) => [field, body[field]]);
+	return createHash('sha256').update(JSON.stringify(asked)).digest('hex').slice(0, 32);
 }
 
 /** One request's answer: usable JSON, or what went wrong (and, for a 429, when to ask again). */

@@ -171,17 +171,17 @@ export async function generate(
 	const download = chosen === 'submitOnly' ? undefined : readDownload(this, api.baseUrl, settings);
 
 	// Every item is checked before the first paid request.
+	const ledger = SubmissionLedger.open(this);
 	const submissions: Submission[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
 			const body = buildRequest(this, index, operation, api.baseUrl, callbackToResume);
-			submissions.push({ index, body, key: SubmissionLedger.key(index, body) });
+			submissions.push({ index, body, key: ledger.key(index, body) });
 		} catch (error) {
 			results.fail(index, asNodeError(this.getNode(), error));
 		}
 	}
 
-	const ledger = SubmissionLedger.open(this);
 	const repeats = settings.asTool ? RepeatedCalls.open(this) : undefined;
 	const sorted = await sortByEarlierRuns(ledger, submissions);
 	const toSend = repeats ? await takeRepeats(this, repeats, sorted.toSend, results) : sorted.toSend;
@@ -232,6 +232,8 @@ export async function generate(
 				signal,
 			},
 		);
+		// A failed generation is no video to pick up again: a later pass or a Retry makes a new one (billed).
+		for (const s of withTask) if (polled.get(s.taskId)?.outcome.state === 'failed') await ledger.taskFailed(s.key);
 		const entries = withTask.map((s) => ({ index: s.index, taskId: s.taskId }));
 		const pendingHint = settings.asTool ? (taskId: string) => toolPendingHint(taskId, true) : undefined;
 		await settleAll(this, results, entries, polled, settings, download, pendingHint);
