@@ -8,7 +8,7 @@
 const { Container } = require('@n8n/di');
 const { Logger } = require('@n8n/backend-common');
 const { createSimulator } = require('./simulator/simulator');
-const { Instance, hailuoWorkflow, useMemoryDeduplication } = require('./harness/n8n');
+const { Instance, hailuoWorkflow, loopWorkflow, useMemoryDeduplication } = require('./harness/n8n');
 const { TOKEN, FAST, textToVideo } = require('./harness/fixtures');
 
 const sim = createSimulator({ token: TOKEN, generationMs: 300 });
@@ -254,6 +254,41 @@ describe('Retries of Retries: every earlier run of the execution counts', () => 
 		const again = await n8n.retry(retried.executionId);
 		expect(created()).toHaveLength(4);
 		expect(again.error?.message ?? '').not.toContain('already sent');
+	});
+});
+
+describe('the node in a loop (Loop Over Items, an IF back-edge): each pass is its own submission', () => {
+	/** Runs the loop; `passes` runs of the Hailuo node with the same item and prompt. */
+	const loop = async (passes, parameters = textToVideo({ completion: 'submitOnly' }), continueOnFail = false) =>
+		await n8n.run(loopWorkflow(n8n, { parameters, items: [{ prompt: 'looping fox' }], passes, continueOnFail }), 'Items');
+
+	test('three passes, three tasks; a Retry of the saved run picks up each pass\'s own task', async () => {
+		const first = await loop(3);
+		expect(first.status).toBe('success');
+		expect(created()).toHaveLength(3);
+		const taskIds = n8n.finished.get(first.executionId).result.data.resultData.runData.Hailuo.map((r) => r.data.main[0][0].json.taskId);
+		expect(new Set(taskIds).size).toBe(3);
+	});
+
+	test('a Retry after the third pass failed to submit: passes 1-2 picked up, pass 3 sent (3 tasks, was 2: pass 3 got pass 1\'s)', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await loop(3);
+		expect(first.status).toBe('error');
+		expect(created()).toHaveLength(2);
+		const retried = await n8n.retry(first.executionId);
+		expect(retried.status).toBe('success');
+		expect(created()).toHaveLength(3);
+	});
+
+	test('after a kill, a Retry refuses the passes that were sent and sends the one that never was', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await loop(3, textToVideo({ completion: 'submitOnly' }), true);
+		expect(created()).toHaveLength(2);
+		const retried = await n8n.retry(first.executionId, { afterKill: true });
+		// Passes 1 and 2 were sent (refused, ids in the log); pass 3 never was: sent now (Continue On Fail lets the loop go on).
+		expect(created()).toHaveLength(3);
+		const passes = n8n.finished.get(retried.executionId).result.data.resultData.runData.Hailuo.map((r) => r.data.main[0][0].json);
+		expect(passes.map((j) => j.error ?? j.state)).toEqual([SENT(1), SENT(1), 'pending']);
 	});
 });
 

@@ -40,6 +40,50 @@ function loadPackage() {
 	return { nodes, credentialTypes: { hailuoApi: new HailuoApi() } };
 }
 
+/**
+ * A loop, as n8n's Loop Over Items or an IF back-edge makes one: the same
+ * items (its `items` parameter) go out on "loop" for the first `passes` runs
+ * of this node, then its input goes out on "done".
+ */
+class TestPasses {
+	description = {
+		displayName: 'Test Passes',
+		name: 'testPasses',
+		group: ['transform'],
+		version: 1,
+		description: 'Loops a number of times',
+		defaults: { name: 'Passes' },
+		inputs: ['main'],
+		outputs: ['main', 'main'],
+		properties: [
+			{ displayName: 'Passes', name: 'passes', type: 'number', default: 1 },
+			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
+		],
+	};
+
+	async execute() {
+		const runIndex = this.getWorkflowDataProxy(0).$runIndex;
+		if (runIndex >= this.getNodeParameter('passes', 0)) return [[], this.getInputData()];
+		return [JSON.parse(this.getNodeParameter('items', 0)).map((json) => ({ json })), []];
+	}
+}
+
+/** Items -> Passes -> Hailuo -> back to Passes: the Hailuo node runs `passes` times in one execution. */
+function loopWorkflow(instance, { parameters, items = [{}], passes, continueOnFail = false }) {
+	return instance.workflow(
+		[
+			{ name: 'Items', type: 'testItems', parameters: { items: JSON.stringify(items) } },
+			{ name: 'Passes', type: 'testPasses', parameters: { passes, items: JSON.stringify(items) } },
+			{ name: 'Hailuo', type: `${PACKAGE}.hailuo`, parameters, onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow' },
+		],
+		{
+			Items: { main: [[{ node: 'Passes', type: 'main', index: 0 }]] },
+			Passes: { main: [[{ node: 'Hailuo', type: 'main', index: 0 }], []] },
+			Hailuo: { main: [[{ node: 'Passes', type: 'main', index: 0 }]] },
+		},
+	);
+}
+
 /** A start node that emits the items given in its `items` parameter (like a Manual Trigger + Code node). */
 class TestItems {
 	description = {
@@ -138,7 +182,7 @@ const BASE = 'http://127.0.0.1:5678';
 class Instance {
 	constructor({ credentials = {} } = {}) {
 		const { nodes, credentialTypes } = loadPackage();
-		this.nodeTypes = new NodeTypes({ ...nodes, testItems: new TestItems() });
+		this.nodeTypes = new NodeTypes({ ...nodes, testItems: new TestItems(), testPasses: new TestPasses() });
 		this.credentialTypes = credentialTypes;
 		this.store = { 'cred-1': credentials };
 		this.baseUrl = BASE;
@@ -510,4 +554,4 @@ async function useFilesystemBinaryData() {
 	return service;
 }
 
-module.exports = { runHailuo, hailuoWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData, useMemoryDeduplication };
+module.exports = { runHailuo, hailuoWorkflow, loopWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData, useMemoryDeduplication };
