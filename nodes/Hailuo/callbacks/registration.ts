@@ -8,16 +8,20 @@ import { MAX_REGISTERED_PER_REQUEST, TRIGGER_WEBHOOK_PATH, registrationBody } fr
 /**
  * The Hailuo node telling a Hailuo Trigger which tasks to await: every task
  * the API accepts with a Callback URL that leads to a trigger is registered
- * there at once, so that the trigger can catch up on it when its callback
- * is lost. Registrations go out while the next items are submitted: one
- * request in flight per URL, the ids accepted meanwhile sent together in
- * the next one. A registration that fails costs nothing paid: it is logged,
+ * there, so that the trigger can catch up on it when its callback is lost.
+ * Registrations go out while the next items are submitted: the first task
+ * at once, then the ids accepted meanwhile together, at most one request a
+ * second per URL. Each registration is a webhook request that the n8n which
+ * is submitting also answers (it loads the workflow and writes its static
+ * data), so fewer of them keep a big batch as fast as one without a
+ * trigger. A registration that fails costs nothing paid: it is logged,
  * and the task's callback still works.
  */
 
 const ATTEMPTS = 3;
 const RETRY_AFTER_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+const GATHER_MS = 1_000;
 
 /**
  * Whether a Callback URL is a Hailuo Trigger's production URL, shaped as n8n
@@ -39,10 +43,14 @@ function shown(url: string): string {
 interface Lane {
 	pending: string[];
 	sending?: Promise<void>;
+	/** Ends the gathering pause early: the run is finishing. */
+	wake?: () => void;
 }
 
 export class TriggerRegistrations {
 	private readonly lanes = new Map<string, Lane>();
+
+	private finishing = false;
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
@@ -60,14 +68,25 @@ export class TriggerRegistrations {
 
 	/** Waits until every registration was sent (or given up on, and logged). */
 	async done() {
+		this.finishing = true;
+		for (const lane of this.lanes.values()) lane.wake?.();
 		await Promise.all([...this.lanes.values()].map(async (lane) => await lane.sending));
 	}
 
 	private async drain(url: string, lane: Lane) {
 		while (lane.pending.length > 0) {
+			const started = Date.now();
 			await this.send(url, lane.pending.splice(0, MAX_REGISTERED_PER_REQUEST));
+			await this.gather(lane, GATHER_MS - (Date.now() - started));
 		}
 		lane.sending = undefined;
+	}
+
+	/** Lets the ids of the next second gather, unless the run is finishing. */
+	private async gather(lane: Lane, ms: number) {
+		if (this.finishing || ms <= 0) return;
+		await Promise.race([sleep(ms), new Promise<void>((resolve) => (lane.wake = resolve))]);
+		lane.wake = undefined;
 	}
 
 	private async send(url: string, taskIds: string[]) {

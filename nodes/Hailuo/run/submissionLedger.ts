@@ -38,7 +38,7 @@ interface Entry {
 }
 
 const CONTEXT_KEY = 'hailuoSubmissions';
-/** n8n trims the oldest marks past this count: three per item sent, so about two weeks of 200-video nights (n8n keeps executions 14 days by default). */
+/** n8n trims the oldest marks past this count: three per item sent, so about 25 nights of 200 videos, longer than n8n keeps executions (14 days by default). */
 const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 15_000 };
 /** Markers under this name are found by any Retry, also where n8n does not say which execution it repeats. */
 const ANY_EXECUTION = '*';
