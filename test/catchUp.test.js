@@ -132,8 +132,11 @@ describe('Hailuo Trigger catch-up (webhook side)', () => {
 
 	test('test URLs and URLs of other services are not registered with', async () => {
 		const received = [];
-		const server = require('node:http').createServer((req, res) => {
-			received.push(req.url);
+		const server = require('node:http').createServer(async (req, res) => {
+			const chunks = [];
+			for await (const chunk of req) chunks.push(chunk);
+			// The question asked before submitting is not a registration.
+			if (JSON.parse(Buffer.concat(chunks).toString('utf8')).hailuoTrigger === 'await') received.push(req.url);
 			res.end('{}');
 		});
 		await new Promise((r) => server.listen(0, '127.0.0.1', r));

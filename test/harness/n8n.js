@@ -337,7 +337,8 @@ class Instance {
 
 	async trigger(path, req, res) {
 		const entry = this.triggers.get(path);
-		if (!entry) return res.status(404).json({ message: 'webhook not registered' });
+		// n8n's own answer for a production URL no active workflow listens on.
+		if (!entry) return res.status(404).json({ code: 404, message: `The requested webhook "POST ${path}" is not registered.` });
 		const executionId = randomUUID();
 		const additionalData = this.additionalData(executionId, { httpRequest: req, httpResponse: res });
 		const webhookData = { webhookDescription: entry.nodeType.description.webhooks[0], isTest: false, node: entry.node.name, workflowId: entry.workflow.id, httpMethod: 'POST', path };

@@ -10,7 +10,7 @@ import { isObject } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
 import { triggerItem, selected } from './triggerItem';
 import type { TriggerTask } from './triggerItem';
-import { SIGNATURE_HEADER, signature, signatureMatches } from './triggerMessages';
+import { PONG_BODY, SIGNATURE_HEADER, signature, signatureMatches } from './triggerMessages';
 import type { TriggerMessage } from './triggerMessages';
 import { GIVE_UP_MS, awaitTasks, claimDue, dueTasks, forget, settle, triggerKey } from './triggerState';
 import type { DueTask } from './triggerState';
@@ -140,6 +140,7 @@ export async function answerMessage(
 	message: TriggerMessage,
 	refuse: (status: number, reason: string) => IWebhookResponseData,
 ): Promise<IWebhookResponseData> {
+	if (message.kind === 'ping') return answer(ctx, 200, PONG_BODY);
 	if (message.kind === 'await') return await register(ctx, message);
 	if (!(await signedByThisTrigger(ctx, message))) return refuse(401, 'Missing or wrong signature.');
 	if (message.kind === 'settle') {

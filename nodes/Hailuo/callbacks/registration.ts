@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isObject } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
-import { MAX_REGISTERED_PER_REQUEST, TRIGGER_WEBHOOK_PATH, registrationBody } from './triggerMessages';
+import { leadsToTrigger, shown } from './callbackUrl';
+import { MAX_REGISTERED_PER_REQUEST, registrationBody } from './triggerMessages';
 
 /**
  * The Hailuo node telling a Hailuo Trigger which tasks to await: every task
@@ -22,23 +23,6 @@ const ATTEMPTS = 3;
 const RETRY_AFTER_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 const GATHER_MS = 1_000;
-
-/**
- * Whether a Callback URL is a Hailuo Trigger's production URL, shaped as n8n
- * makes it: <endpoint>/<the node's webhook id>/hailuo. A test URL
- * (/webhook-test/) is not registered with: n8n listens there for one call.
- */
-export function leadsToTrigger(callbackUrl: unknown): callbackUrl is string {
-	if (typeof callbackUrl !== 'string' || !URL.canParse(callbackUrl)) return false;
-	const segments = new URL(callbackUrl).pathname.split('/').filter((s) => s !== '');
-	return segments.length >= 3 && segments[segments.length - 1] === TRIGGER_WEBHOOK_PATH && !segments.includes('webhook-test');
-}
-
-/** The URL without its query (the secret), for the log. */
-function shown(url: string): string {
-	const parsed = new URL(url);
-	return `${parsed.origin}${parsed.pathname}`;
-}
 
 interface Lane {
 	pending: string[];

@@ -5,8 +5,9 @@ import { isObject } from '../transport/json';
 
 /**
  * The package's own requests to a Hailuo Trigger's URL, beside the API's
- * callbacks: a Hailuo node registering the tasks it submitted with that URL
- * as their callback, and the trigger's catch-up reaching its own webhook
+ * callbacks: a Hailuo node asking, before it pays, whether the trigger is
+ * there to take the callbacks, then registering the tasks it submitted with
+ * that URL as their callback; and the trigger's catch-up reaching its own webhook
  * (every change to the trigger's state happens in a webhook request). A
  * callback of the API never carries the `hailuoTrigger` field.
  */
@@ -22,6 +23,8 @@ export const MAX_REGISTERED_PER_REQUEST = 500;
 const SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
 
 export type TriggerMessage =
+	/** "Are you there, and is my secret yours?": sent by the Hailuo node before it submits; changes nothing. */
+	| { kind: 'ping' }
 	/** "Await these tasks": sent by the Hailuo node the moment the API accepts them. */
 	| { kind: 'await'; taskIds: unknown[] }
 	/** "Read the tasks you await and hand me the ended ones": the catch-up of process `processId`. */
@@ -36,11 +39,20 @@ export function readMessage(body: unknown): TriggerMessage | undefined {
 	if (!isObject(body)) return undefined;
 	const kind = body[MESSAGE_FIELD];
 	const list = (value: unknown) => (Array.isArray(value) ? value : []);
+	if (kind === 'ping') return { kind };
 	if (kind === 'await') return { kind, taskIds: list(body.taskIds).slice(0, MAX_REGISTERED_PER_REQUEST) };
 	if ((kind === 'catchUp' || kind === 'settle') && typeof body.processId === 'string' && typeof body.at === 'number') {
 		return { kind, processId: body.processId, settled: list(body.settled), at: body.at };
 	}
 	return undefined;
+}
+
+export const PING_BODY: IDataObject = { [MESSAGE_FIELD]: 'ping' };
+export const PONG_BODY: IDataObject = { [MESSAGE_FIELD]: 'ready' };
+
+/** Whether an answer is a Hailuo Trigger's to a ping. */
+export function isPong(answer: unknown): boolean {
+	return isObject(answer) && answer[MESSAGE_FIELD] === PONG_BODY[MESSAGE_FIELD];
 }
 
 export function registrationBody(taskIds: string[]): IDataObject {

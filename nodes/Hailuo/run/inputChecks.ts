@@ -17,11 +17,11 @@ export class InputError {
 	) {}
 
 	fail(field: string, problem: string, hint: string): never {
-		throw new NodeOperationError(
-			this.node,
-			`${field}: ${problem}`,
-			{ itemIndex: this.itemIndex, description: hint },
-		);
+		throw this.error(field, problem, hint);
+	}
+
+	error(field: string, problem: string, hint: string): NodeOperationError {
+		return new NodeOperationError(this.node, `${field}: ${problem}`, { itemIndex: this.itemIndex, description: hint });
 	}
 
 	/** A non-empty string; numbers are accepted as their text, objects are not. */

@@ -87,3 +87,17 @@ export function isLocalHost(hostname: string): boolean {
 	// Something that looks like IPv6 but does not parse is refused rather than guessed at.
 	return groups === undefined || isLocalV6(groups);
 }
+
+/**
+ * Hosts that are written in place of a real one: the names reserved for
+ * examples (RFC 2606: example.com/.net/.org and the .example and .invalid
+ * domains) and labels such as `your-n8n-host` or `yourdomain`. Nothing on the
+ * internet answers there, whichever API is used.
+ */
+export function isPlaceholderHost(hostname: string): boolean {
+	const labels = hostname.replace(/\.$/, '').toLowerCase().split('.');
+	const domain = labels.slice(-2).join('.');
+	if (['example.com', 'example.net', 'example.org'].includes(domain)) return true;
+	if (['example', 'invalid'].includes(labels[labels.length - 1])) return true;
+	return labels.some((label) => /^your[-_]/.test(label) || /^your(domain|host|server|site|n8n|instance)$/.test(label));
+}

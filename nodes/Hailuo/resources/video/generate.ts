@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { unreachableTriggers } from '../../callbacks/callbackUrl';
 import { assertSingleItem, resumeUrl, waitForCallback } from '../../callbacks/pause';
 import { TriggerRegistrations } from '../../callbacks/registration';
 import { toolPendingHint } from '../../run/asTool';
 import { mapBounded } from '../../run/concurrency';
+import { InputError } from '../../run/inputChecks';
 import { settleAll } from '../../run/itemResults';
 import type { ItemResults } from '../../run/itemResults';
 import { RepeatedCalls, repeatHint, uncertainRepeat } from '../../run/repeatedToolCalls';
@@ -120,6 +122,20 @@ async function sortByEarlierRuns(ledger: SubmissionLedger, submissions: Submissi
 }
 
 /**
+ * Items whose Callback URL leads to a Hailuo Trigger that would not take the
+ * callback (not published, another secret) fail before they are paid for.
+ * Returns the rest.
+ */
+async function withoutUnreachableTriggers(ctx: IExecuteFunctions, submissions: Submission[], results: ItemResults): Promise<Submission[]> {
+	const unreachable = await unreachableTriggers(ctx, submissions.map((s) => s.body.callback_url));
+	return submissions.filter((submission) => {
+		const found = submission.body.callback_url === undefined ? undefined : unreachable.get(submission.body.callback_url);
+		if (found) results.fail(submission.index, new InputError(ctx.getNode(), submission.index).error('Callback URL', found.problem, found.hint));
+		return found === undefined;
+	});
+}
+
+/**
  * As a tool: calls that repeat an earlier call's arguments get its task
  * instead of a new paid one; those whose earlier call may have started a
  * video without an id are refused. Returns what is left to send.
@@ -184,7 +200,11 @@ export async function generate(
 
 	const repeats = settings.asTool ? RepeatedCalls.open(this) : undefined;
 	const sorted = await sortByEarlierRuns(ledger, submissions);
-	const toSend = repeats ? await takeRepeats(this, repeats, sorted.toSend, results) : sorted.toSend;
+	// Tasks a Retry picked up are named by whatever stops the run here.
+	const deliverable = await withoutUnreachableTriggers(this, sorted.toSend, results).catch((error: unknown) => {
+		throw withSubmittedTasks(this, error, submissions);
+	});
+	const toSend = repeats ? await takeRepeats(this, repeats, deliverable, results) : deliverable;
 	const { refused } = sorted;
 	// Tasks an earlier run created are registered again: that run may have died before it could.
 	const registrations = new TriggerRegistrations(this);

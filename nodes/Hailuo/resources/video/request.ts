@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { refuseUndeliverable } from '../../callbacks/callbackUrl';
 import { pauseCallbackUrl } from '../../callbacks/pause';
 import { InputError } from '../../run/inputChecks';
 import { PROMPT_MAX_LENGTH } from '../../run/limits';
@@ -47,8 +48,9 @@ export function buildRequest(
 			'Callback URL',
 			callbackUrl,
 			baseUrl,
-			'Use the production URL shown by a Hailuo Trigger node, e.g. https://n8n.example.com/webhook/hailuo.',
+			"Use the Production URL shown by a Hailuo Trigger node, e.g. https://n8n.your-company.com/webhook/<the trigger's id>/hailuo.",
 		);
+		refuseUndeliverable(check, body.callback_url, ctx.getMode());
 	} else {
 		// Without a callback, ask for an immediate task id: a held request
 		// would keep a connection open for minutes per video.
