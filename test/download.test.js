@@ -282,6 +282,7 @@ describe('Hailuo Trigger with Download Video', () => {
 		await waitFor(() => n8n.started.length === 1, 5000, 'execution');
 		expect(n8n.started[0].items[0].binary).toBeUndefined();
 		expect(n8n.started[0].json[0].downloadSkipped).toContain('only videos read back from the API are fetched');
+		expect(n8n.started[0].json[0].notVerified).toMatch(/No Hailuo API credential.*no video is downloaded/);
 		expect(sim.counts.download).toBe(0);
 	});
 });

@@ -232,6 +232,21 @@ describe('Hailuo Trigger', () => {
 		await post(url, body);
 		expect(n8n.started[0].json[0]).toMatchObject({ taskId, state: 'succeeded', verified: false });
 		expect(sim.counts.retrieve).toBe(0);
+		// The item says why, and what to change.
+		expect(n8n.started[0].json[0].notVerified).toMatch(/^No Hailuo API credential is chosen in the Hailuo Trigger.*Choose a credential in the trigger\.$/);
+	});
+
+	test("with 'Verify With the API' off the item says so; a verified item carries no such note", async () => {
+		const off = activeTrigger({ verify: false });
+		const first = await finishedTask();
+		await post(off, first.body);
+		expect(n8n.started[0].json[0]).toMatchObject({ taskId: first.taskId, verified: false });
+		expect(n8n.started[0].json[0].notVerified).toMatch(/^'Verify With the API' is off/);
+		const on = activeTrigger();
+		const second = await finishedTask();
+		await post(on, second.body);
+		expect(n8n.started[1].json[0]).toMatchObject({ taskId: second.taskId, verified: true });
+		expect(n8n.started[1].json[0].notVerified).toBeUndefined();
 	});
 
 	test('a JSON callback sent with a form content type (curl -d) is read', async () => {

@@ -50,6 +50,13 @@ export class HailuoTrigger implements INodeType {
 				default: '',
 			},
 			{
+				displayName:
+					"Choose a Hailuo API credential above. With it, every callback is read back from the API (a forged one cannot inject a video), missed callbacks are caught up and Download Video works. Without one, callbacks are taken as sent, nothing is downloaded, and each item says so in 'notVerified'.",
+				name: 'credentialNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Trigger On',
 				name: 'events',
 				type: 'multiOptions',

@@ -14,6 +14,7 @@ import { CREDENTIAL_NAME } from '../transport/apiFacts';
 import { isObject } from '../transport/json';
 import { errorText } from '../transport/nodeErrors';
 import { attachVideo, readTriggerDownload } from './answer';
+import { whyNotVerified } from './triggerItem';
 import { SIGNATURE_HEADER, signature, signedBody } from './triggerMessages';
 import type { SignedKind } from './triggerMessages';
 import { PROCESS_ID, triggerKey } from './triggerState';
@@ -264,13 +265,12 @@ class CatchUp implements LiveCatchUp {
 /** The trigger's catch-up, when it is on and can read tasks. */
 export function startCatchUp(ctx: ITriggerFunctions): ITriggerResponse {
 	// "Test this trigger" listens for one call: nothing to catch up on.
-	if (ctx.getMode() === 'manual' || ctx.getNodeParameter('catchUp', true) !== true) return {};
+	if (ctx.getMode() === 'manual') return {};
 	if (ctx.getNode().credentials?.[CREDENTIAL_NAME] === undefined) {
-		ctx.logger.warn(
-			`Hailuo Trigger "${ctx.getNode().name}": no Hailuo API credential, so tasks whose callback is missed cannot be caught up on. Choose a credential in the trigger.`,
-		);
+		ctx.logger.warn(`Hailuo Trigger "${ctx.getNode().name}" in workflow "${ctx.getWorkflow().name ?? ctx.getWorkflow().id}": ${whyNotVerified(ctx)}`);
 		return {};
 	}
+	if (ctx.getNodeParameter('catchUp', true) !== true) return {};
 	const minutes = Number(ctx.getNodeParameter('catchUpInterval', DEFAULT_CATCH_UP_MINUTES));
 	const intervalMs = (Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_CATCH_UP_MINUTES) * 60_000;
 	return new CatchUp(ctx, intervalMs).start();

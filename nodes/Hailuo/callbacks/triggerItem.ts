@@ -1,5 +1,6 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { CREDENTIAL_NAME } from '../transport/apiFacts';
 import { isObject } from '../transport/json';
 import { simplify } from '../tasks/taskRecord';
 import type { TaskOutcome } from '../tasks/taskRecord';
@@ -49,6 +50,14 @@ export function selected(ctx: TriggerParameters, task: TriggerTask): boolean {
 	return Array.isArray(events) && events.includes(eventOf(task));
 }
 
+/** Why the trigger takes callbacks as sent, in the words a user needs to change it. */
+export function whyNotVerified(ctx: TriggerParameters): string {
+	if (ctx.getNode().credentials?.[CREDENTIAL_NAME] === undefined) {
+		return 'No Hailuo API credential is chosen in the Hailuo Trigger, so callbacks are taken as sent: not read back from the API (anyone who knows the URL could send one), no video is downloaded, and missed callbacks are not caught up. Choose a credential in the trigger.';
+	}
+	return "'Verify With the API' is off in the Hailuo Trigger, so callbacks are taken as sent: not read back from the API, and no video is downloaded.";
+}
+
 export function eventName(task: TriggerTask): string {
 	return eventOf(task);
 }
@@ -64,6 +73,7 @@ export function triggerItem(ctx: TriggerParameters, task: TriggerTask): IDataObj
 		return verified && isObject(record.response) ? record.response : record;
 	}
 	const item: IDataObject = { ...simplify(outcome), verified, deliveredBy };
+	if (!verified) item.notVerified = whyNotVerified(ctx);
 	if (task.gaveUp) {
 		item.gaveUp = true;
 		item.hint = `Task ${outcome.taskId} had not finished a day after the trigger began to wait for it, so it stopped waiting. Read it later with a Hailuo node (Task > Get).`;

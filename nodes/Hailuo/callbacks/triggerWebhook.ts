@@ -57,7 +57,7 @@ async function receive(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const json = triggerItem(ctx, task);
 	const unverified = verified
 		? undefined
-		: "Not downloaded: only videos read back from the API are fetched. Choose a Hailuo API credential and keep 'Verify With the API' on.";
+		: 'Not downloaded: only videos read back from the API are fetched (see notVerified).';
 	// Where the catch-up runs in this process, it starts the workflow and learns when its execution ends.
 	const catchUp = liveCatchUp(ctx);
 	if (!claim(ctx, callback.taskId, catchUp ? PROCESS_ID : undefined)) return duplicate();
