@@ -19,13 +19,22 @@ const { request } = require('undici');
 const { createSimulator } = require('../test/simulator/simulator');
 const { N8nInstance } = require('../test/e2e/instance');
 const { triggerWorkflow, node } = require('../test/e2e/workflows');
-const { median, table, writeResult, finishedCallbackBodies, ROOT } = require('./lib');
+const { SMOKE, median, sized, table, writeResult, finishedCallbackBodies, ROOT } = require('./lib');
 
 /** The last commit whose trigger read each callback alone. */
 const BASELINE_REF = process.env.HAILUO_BENCH_BASELINE_REF ?? '9ed9599^';
 
-/** Builds the package at `ref` in a folder of its own (this checkout's node_modules); returns the folder. */
+/**
+ * Builds the package at `ref` in a folder of its own (this checkout's node_modules); returns the folder.
+ * A clone without that commit (a shallow one) cannot measure the baseline: a smoke run then uses this checkout's build.
+ */
 function buildAt(ref) {
+	try {
+		execFileSync('git', ['cat-file', '-e', `${ref}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
+	} catch {
+		if (SMOKE) return { dir: ROOT, remove: () => {} };
+		throw new Error(`The baseline commit ${ref} is not in this clone: run \`git fetch --unshallow\`, or set HAILUO_BENCH_BASELINE_REF.`);
+	}
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hailuo-baseline-'));
 	execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: ROOT, stdio: 'ignore' });
 	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
@@ -94,7 +103,7 @@ async function receivers(sim, packageDir, { stock, env }) {
 	return { n8n, urls };
 }
 
-async function callbackBurstFigures({ callbacks = 200, rounds = 3, queryLatencyMs = 50, env = {} } = {}) {
+async function callbackBurstFigures({ callbacks, rounds, lone: loneCount } = sized('callbackBurst'), { queryLatencyMs = 50, env = {} } = {}) {
 	const sim = createSimulator({ token: TOKEN, generationMs: 600_000, queryLatencyMs });
 	await sim.start();
 	const baselineBuild = buildAt(BASELINE_REF);
@@ -109,8 +118,8 @@ async function callbackBurstFigures({ callbacks = 200, rounds = 3, queryLatencyM
 		for (let round = 0; round < rounds; round++) {
 			for (const receiver of Object.keys(urls)) results[receiver].push(await burst(sim, urls[receiver], await finishedBodies(sim, callbacks)));
 		}
-		const loneTrigger = await lone(sim, urls.trigger, 15);
-		const lonePerCallback = await lone(sim, urls.perCallback, 15);
+		const loneTrigger = await lone(sim, urls.trigger, loneCount);
+		const lonePerCallback = await lone(sim, urls.perCallback, loneCount);
 		const rate = (list) => median(list.map((r) => r.perSecond));
 		const reads = (list) => median(list.map((r) => r.reads));
 		const failures = Object.values(results).flat().reduce((sum, r) => sum + r.failures, 0);
@@ -160,7 +169,7 @@ if (require.main === module) {
 	callbackBurstFigures()
 		.then((figures) => {
 			console.log(table([['figure', 'the node', 'baseline', 'ratio', 'target', ''], ...figures.map((f) => [f.name, f.figure, f.baseline, f.ratio, f.target, f.met ? 'met' : 'MISSED'])]));
-			console.log(`written to ${writeResult('callback-burst', { figures })}`);
+			writeResult('callback-burst', { figures });
 		})
 		.catch((error) => {
 			console.error(error);

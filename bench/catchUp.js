@@ -13,11 +13,11 @@ const { N8nInstance } = require('../test/e2e/instance');
 const { generateWorkflow, triggerWorkflow } = require('../test/e2e/workflows');
 const { finishedExecutions, nodeOutput } = require('../test/queue/drive');
 const { waitFor } = require('../test/harness/wait');
-const { median, machine, table, writeResult } = require('./lib');
+const { median, machine, sized, table, writeResult } = require('./lib');
 
 const TOKEN = 'sk-bench-catch-up-7d2e';
-const TASKS = Number(process.env.HAILUO_BENCH_CATCH_UP_TASKS ?? 200);
-const LOST = Number(process.env.HAILUO_BENCH_CATCH_UP_LOST ?? 20);
+const TASKS = Number(process.env.HAILUO_BENCH_CATCH_UP_TASKS ?? sized('catchUp').tasks);
+const LOST = Number(process.env.HAILUO_BENCH_CATCH_UP_LOST ?? sized('catchUp').lost);
 const INTERVAL_MINUTES = 1;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

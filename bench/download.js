@@ -11,10 +11,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { fork } = require('node:child_process');
-const { median, startSimulatorProcess, writeResult, table } = require('./lib');
+const { median, sized, startSimulatorProcess, writeResult, table } = require('./lib');
 
-const SIZE = Number(process.env.BENCH_VIDEO_MB ?? 200) * 1024 * 1024;
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZE = Number(process.env.BENCH_VIDEO_MB ?? sized('download').megabytes) * 1024 * 1024;
+const RUNS = Number(process.env.BENCH_RUNS ?? sized('download').runs);
 const TARGET_MB = 32;
 
 async function variant(name, url, taskId) {
@@ -103,8 +103,7 @@ async function main() {
 			['buffered (baseline)', figure.baseline.split(' ')[0] + ' MB', ''],
 		]),
 	);
-	const file = writeResult('download', figure);
-	console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+	writeResult('download', figure);
 }
 
 module.exports = { downloadMemory };

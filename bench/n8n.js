@@ -9,7 +9,7 @@ const { createSimulator } = require('../test/simulator/simulator');
 const { N8nInstance } = require('../test/e2e/instance');
 const { generateWorkflow, triggerWorkflow, node } = require('../test/e2e/workflows');
 const { waitFor } = require('../test/harness/wait');
-const { median, finishedCallbackBodies } = require('./lib');
+const { median, sized, finishedCallbackBodies } = require('./lib');
 const { TOKEN } = require('./scenarios');
 
 async function load(url, bodies, concurrency) {
@@ -30,7 +30,7 @@ async function load(url, bodies, concurrency) {
 	return { perSecond: bodies.length / seconds, failures };
 }
 
-async function realN8nFigures({ pauseRuns = 10, callbacks = 200, concurrency = 10, rounds = 3, env = {} } = {}) {
+async function realN8nFigures({ pauseRuns, callbacks, rounds } = sized('realN8n'), { concurrency = 10, env = {} } = {}) {
 	const sim = createSimulator({ token: TOKEN, generationMs: 600_000 });
 	await sim.start();
 	const n8n = await N8nInstance.create({ env: { N8N_LOG_LEVEL: 'warn', ...env } });

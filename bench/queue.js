@@ -15,11 +15,11 @@ const { QueueCluster } = require('../test/queue/cluster');
 const { generator, finishedExecutions, nodeOutput } = require('../test/queue/drive');
 const { generateWorkflow } = require('../test/e2e/workflows');
 const { postJson } = require('../test/queue/drive');
-const { table, writeResult } = require('./lib');
+const { sized, table, writeResult } = require('./lib');
 
 const TOKEN = 'sk-queue-bench-token-9e0a';
-const EXECUTIONS = Number(process.env.HAILUO_QUEUE_BENCH_EXECUTIONS ?? 10);
-const PROMPTS = Number(process.env.HAILUO_QUEUE_BENCH_PROMPTS ?? 20);
+const EXECUTIONS = Number(process.env.HAILUO_QUEUE_BENCH_EXECUTIONS ?? sized('queue').executions);
+const PROMPTS = Number(process.env.HAILUO_QUEUE_BENCH_PROMPTS ?? sized('queue').prompts);
 // Videos take 20-60 s, so tasks end anywhere between polls, as real ones do.
 const GENERATION_MS = [20_000, 60_000];
 const PARAMETERS = { options: { pollInterval: 5, timeout: 600 } };
@@ -116,8 +116,8 @@ async function main() {
 		console.log(`\n${EXECUTIONS} executions x ${PROMPTS} prompts started at once, videos of ${GENERATION_MS[0] / 1000}-${GENERATION_MS[1] / 1000} s, poll every ${PARAMETERS.options.pollInterval} s\n`);
 		console.log(table(rows));
 		const strip = ({ executionIds, ...rest }) => rest;
-		const file = writeResult('queue', { load: { executions: EXECUTIONS, prompts: PROMPTS, generationMs: GENERATION_MS, parameters: PARAMETERS }, queue: strip(queue), regular: strip(regular), seconds: (Date.now() - started) / 1000 });
-		console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s in all; written to ${file}`);
+		console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+		writeResult('queue', { load: { executions: EXECUTIONS, prompts: PROMPTS, generationMs: GENERATION_MS, parameters: PARAMETERS }, queue: strip(queue), regular: strip(regular), seconds: (Date.now() - started) / 1000 });
 		if (queue.lost > 0 || regular.lost > 0 || queue.submissions !== queue.videos) process.exitCode = 1;
 	} finally {
 		await sim.stop();
