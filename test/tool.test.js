@@ -30,10 +30,16 @@ beforeEach(() => {
 
 const submissions = () => sim.log.filter((e) => e.kind === 'submit').length;
 
+/** `timeout` as the variant reads it: a tool has its own Timeout option (toolTimeout). */
+function timeoutFor(type, { timeout, ...options }) {
+	if (timeout === undefined) return options;
+	return type === TOOL ? { toolTimeout: timeout, ...options } : { timeout, ...options };
+}
+
 /** Items -> "Generate video" (the tool, or the node in a workflow). */
 function generator(prompt, options = {}, { type = TOOL, operation = 'textToVideo', extra = {} } = {}) {
 	return hailuoWorkflow(n8n, {
-		parameters: { resource: 'video', operation, prompt: '={{ $json.prompt }}', options: { pollInterval: 0.2, ...options }, ...extra },
+		parameters: { resource: 'video', operation, prompt: '={{ $json.prompt }}', options: { pollInterval: 0.2, ...timeoutFor(type, options) }, ...extra },
 		items: [{ prompt }],
 		nodeSettings: { type },
 	});
@@ -41,7 +47,7 @@ function generator(prompt, options = {}, { type = TOOL, operation = 'textToVideo
 
 function waiter(taskId, options = {}) {
 	return hailuoWorkflow(n8n, {
-		parameters: { resource: 'task', operation: 'wait', taskId, options: { pollInterval: 0.2, ...options } },
+		parameters: { resource: 'task', operation: 'wait', taskId, options: { pollInterval: 0.2, ...timeoutFor(TOOL, options) } },
 		nodeSettings: { type: TOOL },
 	});
 }
@@ -106,6 +112,38 @@ describe('what the model reads with the tool description on "Set Automatically"'
 });
 
 describe('a call answers within its time (as a tool the Timeout counts from the start of the call)', () => {
+	/** The Timeout options a user can add in the editor, for the node or its tool variant, per operation. */
+	function timeoutOptions(type, parameters) {
+		const collections = type.properties.filter((p) => p.name === 'options' && NodeHelpers.displayParameter(parameters, p, { typeVersion: 1 }, type));
+		expect(collections).toHaveLength(1);
+		return collections[0].options.filter((o) => o.displayName === 'Timeout (Seconds)' && NodeHelpers.displayParameter({}, o, { typeVersion: 1 }, type, parameters));
+	}
+
+	test.each([
+		['video', { resource: 'video', operation: 'textToVideo', completion: 'poll' }],
+		['task wait', { resource: 'task', operation: 'wait' }],
+	])("%s: adding Timeout to a tool pre-fills the tool's 45 s (saying what an MCP client does past 60 s); to the node, 900 s", (_, parameters) => {
+		const [tool] = timeoutOptions({ ...NODE, name: `${NODE.name}Tool` }, parameters);
+		expect(tool).toMatchObject({ name: 'toolTimeout', default: 45 });
+		expect(tool.description).toMatch(/MCP clients give up on a call after 60 s by default: past that, the video is paid for and its task ID never reaches the model/);
+		const [node] = timeoutOptions(NODE, parameters);
+		expect(node).toMatchObject({ name: 'timeout', default: 900 });
+		expect(timeoutOptions({ ...NODE, name: `${NODE.name}Tool` }, parameters)).toHaveLength(1);
+		expect(timeoutOptions(NODE, parameters)).toHaveLength(1);
+	});
+
+	test("a tool reads its own Timeout, never the node's (a workflow's 900 s, or one left from before)", async () => {
+		sim.set({ generationMs: 20_000 });
+		const wf = hailuoWorkflow(n8n, {
+			parameters: { resource: 'video', operation: 'textToVideo', prompt: 'a fox, own timeout', options: { pollInterval: 0.2, timeout: 1, toolTimeout: 3 } },
+			nodeSettings: { type: TOOL },
+		});
+		const tool = await timed(() => n8n.run(wf, 'Items'));
+		expect(tool.json[0]).toMatchObject({ state: 'pending', taskId: expect.any(String) });
+		expect(tool.ms).toBeGreaterThanOrEqual(3000);
+		expect(tool.ms).toBeLessThan(3000 + 900);
+	}, 20_000);
+
 	test('a slow submission and a long video: the tool answers at its Timeout with the task id and what to call next; the workflow node waits its Timeout after submitting', async () => {
 		sim.set({ submitLatencyMs: 1500, generationMs: 20_000 });
 		const tool = await timed(() => n8n.run(generator('slow fox', { timeout: 3 }), 'Items'));

@@ -1,5 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { TOOL_ANSWER_SECONDS } from '../run/asTool';
 import { LIMITS } from '../run/limits';
 
 /** Options shared by several operations, defined once and picked per operation. */
@@ -29,6 +30,17 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		typeOptions: { minValue: LIMITS.timeoutSeconds.min },
 		default: 900,
 		description: 'How long to wait for the videos before giving up waiting (the tasks keep running)',
+		displayOptions: { show: { '@tool': [false] } },
+	},
+	// A tool's own Timeout: adding the node's would pre-fill 900 s, far past what an MCP client waits.
+	toolTimeout: {
+		displayName: 'Timeout (Seconds)',
+		name: 'toolTimeout',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.timeoutSeconds.min },
+		default: TOOL_ANSWER_SECONDS,
+		description: `How long a tool call may take, counted from its start, before it answers with the task ID (the video keeps being made; the Task > Wait tool picks it up). MCP clients give up on a call after 60 s by default: past that, the video is paid for and its task ID never reaches the model. Raise it only for a caller that waits longer, such as n8n's AI Agent.`,
+		displayOptions: { show: { '@tool': [true] } },
 	},
 	onTimeout: {
 		displayName: 'On Timeout',
@@ -96,13 +108,18 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 
 type OptionName = keyof typeof OPTION_FIELDS;
 
+/** Options that come as a pair, one for the node and one for its tool variant. */
+const WITH_TOOL_VARIANT: Partial<Record<OptionName, OptionName>> = { timeout: 'toolTimeout' };
+
 /** A shared option, optionally shown only when other parameters match (e.g. `/completion`). */
 export function option(name: OptionName, show?: IDisplayOptions['show']): INodeProperties {
-	return show ? { ...OPTION_FIELDS[name], displayOptions: { show } } : OPTION_FIELDS[name];
+	const field = OPTION_FIELDS[name];
+	return show ? { ...field, displayOptions: { show: { ...field.displayOptions?.show, ...show } } } : field;
 }
 
+/** Shared options (with their tool variants), optionally shown only when other parameters match. */
 export function options(names: OptionName[], show?: IDisplayOptions['show']): INodeProperties[] {
-	return names.map((name) => option(name, show));
+	return names.flatMap((name) => [name, WITH_TOOL_VARIANT[name] ?? []].flat()).map((name) => option(name, show));
 }
 
 export function optionsCollection(

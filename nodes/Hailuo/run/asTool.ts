@@ -10,6 +10,9 @@
  * its task id, and the Task > Wait tool picks the task up.
  */
 
+/** How long an MCP client waits for a call's answer by default (the official SDK's request timeout). */
+export const MCP_CLIENT_TIMEOUT_SECONDS = 60;
+
 /** What a tool call takes at most by default, counted from its start: well inside an MCP client's 60 s. */
 export const TOOL_ANSWER_SECONDS = 45;
 

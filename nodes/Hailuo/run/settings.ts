@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { DownloadSettings } from '../tasks/download';
 import { isOfficialApi } from '../transport/addresses';
 import { isObject } from '../transport/json';
-import { TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
+import { MCP_CLIENT_TIMEOUT_SECONDS, TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
 import { InputError } from './inputChecks';
 import { DEFAULTS, LIMITS } from './limits';
 
@@ -39,8 +39,15 @@ export function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSett
 	const value = <T>(name: string, fallback: T) => (options[name] === undefined ? fallback : options[name]);
 	const pollIntervalSeconds = check.number('Poll Interval', value('pollInterval', DEFAULTS.pollIntervalSeconds), LIMITS.pollIntervalSeconds, 'seconds');
 	const asTool = runsAsTool(ctx.getNode().type);
-	const defaultTimeout = asTool ? TOOL_ANSWER_SECONDS : DEFAULTS.timeoutSeconds;
-	const timeoutSeconds = check.number('Timeout', value('timeout', defaultTimeout), LIMITS.timeoutSeconds, 'seconds');
+	// A tool reads its own Timeout only: the node's, once added, pre-fills 900 s.
+	const timeoutSeconds = asTool
+		? check.number('Timeout', value('toolTimeout', TOOL_ANSWER_SECONDS), LIMITS.timeoutSeconds, 'seconds')
+		: check.number('Timeout', value('timeout', DEFAULTS.timeoutSeconds), LIMITS.timeoutSeconds, 'seconds');
+	if (asTool && timeoutSeconds >= MCP_CLIENT_TIMEOUT_SECONDS) {
+		ctx.logger.warn(
+			`Hailuo tool "${ctx.getNode().name}": its Timeout (${timeoutSeconds} s) is at or past an MCP client's default request timeout (${MCP_CLIENT_TIMEOUT_SECONDS} s); such a client gives up on the call and never learns the task ID of the video it paid for.`,
+		);
+	}
 	if (polls && pollIntervalSeconds > timeoutSeconds) {
 		check.fail('Poll Interval', `${pollIntervalSeconds} s is longer than the timeout (${timeoutSeconds} s)`, 'Use an interval shorter than the timeout, or the node would give up before asking once.');
 	}

@@ -79,7 +79,7 @@ export const videoDescription: INodeProperties[] = [
 	optionsCollection({ show }, [
 		option('callbackUrl', { '/completion': ['submitOnly', 'poll'] }),
 		...options(['pollInterval', 'onTimeout', 'onTaskFailure'], { '/completion': ['poll'] }),
-		option('timeout', { '/completion': ['poll', 'pauseUntilCallback'] }),
+		...options(['timeout'], { '/completion': ['poll', 'pauseUntilCallback'] }),
 		option('concurrency', { '/completion': ['poll', 'submitOnly'] }),
 		option('maxVideos', { '/completion': ['poll', 'submitOnly'] }),
 		...options(REQUEST_OPTIONS),
