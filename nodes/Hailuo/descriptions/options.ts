@@ -39,7 +39,8 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: LIMITS.timeoutSeconds.min },
 		default: TOOL_ANSWER_SECONDS,
-		description: `How long a tool call may take, counted from its start, before it answers with the task ID (the video keeps being made; the Task > Wait tool picks it up). MCP clients give up on a call after 60 s by default: past that, the video is paid for and its task ID never reaches the model. Raise it only for a caller that waits longer, such as n8n's AI Agent.`,
+		description:
+			"How long a tool call may take, counted from its start, before it answers with the task ID (the video keeps being made; the Task > Wait tool picks it up). MCP clients give up on a call after 60 s by default: past that, the video is paid for and its task ID never reaches the model. Raise it only for a caller that waits longer, such as n8n's AI Agent.",
 		displayOptions: { show: { '@tool': [true] } },
 	},
 	onTimeout: {
