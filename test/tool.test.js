@@ -288,3 +288,68 @@ describe('a repeated call does not pay twice (tool calls only)', () => {
 		expect(written).toEqual([one.json[0].taskId, two.json[0].taskId].sort());
 	}, 20_000);
 });
+
+describe("a tool's spending across calls ('Max Videos (All Calls)')", () => {
+	beforeAll(async () => await useMemoryDeduplication());
+
+	/** One tool node called with other prompts each time, as an agent in a loop or an MCP client does. */
+	function toolNode(options) {
+		const wf = generator('first', { timeout: 2, toolMaxVideos: 3, ...options });
+		return (prompt) => {
+			const workflowData = structuredClone(wf.workflowData);
+			workflowData.nodes[0].parameters.items = JSON.stringify([{ prompt }]);
+			return n8n.run({ workflowData, workflow: new Workflow({ ...workflowData, nodeTypes: n8n.nodeTypes }) }, 'Items');
+		};
+	}
+
+	test('calls past the cap are refused before paying, naming the option and when the count starts again; a repeat of an earlier call still gets its task', async () => {
+		const call = toolNode({});
+		const paid = [];
+		for (const prompt of ['one', 'two', 'three']) paid.push(await call(prompt));
+		expect(paid.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+		const fourth = await call('four');
+		expect(fourth.status).toBe('error');
+		expect(fourth.error.message).toBe("Not submitted: this tool has made its 3 videos for this day ('Max Videos (All Calls)')");
+		expect(fourth.error.description).toMatch(/^This call asked for a video, none is left before \d{4}-\d\d-\d\dT00:00:00Z, when the count starts again\. Nothing was paid\. If more videos are intended, raise 'Max Videos \(All Calls\)'/);
+		expect(submissions()).toBe(3);
+		const repeat = await call('two');
+		expect(repeat.json[0].taskId).toBe(paid[1].json[0].taskId);
+		expect(submissions()).toBe(3);
+	});
+
+	test('per hour: the refusal names the next full hour; another tool node counts apart', async () => {
+		const call = toolNode({ toolMaxVideos: 1, toolMaxVideosPeriod: 'hour' });
+		expect((await call('hourly one')).status).toBe('success');
+		const refused = await call('hourly two');
+		expect(refused.error.message).toMatch(/its 1 videos for this hour/);
+		expect(refused.error.description).toMatch(/before \d{4}-\d\d-\d\dT\d\d:00:00Z/);
+		expect((await toolNode({ toolMaxVideos: 1, toolMaxVideosPeriod: 'hour' })('another node')).status).toBe('success');
+		expect(submissions()).toBe(2);
+	});
+
+	test('ten calls at the same moment with a cap of 3: exactly 3 paid, 7 refused', async () => {
+		sim.set({ submitLatencyMs: 200 });
+		const call = toolNode({});
+		const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => call(`at once ${i}`)));
+		expect(runs.filter((r) => r.status === 'success')).toHaveLength(3);
+		expect(runs.filter((r) => r.status === 'error' && /Max Videos \(All Calls\)/.test(r.error.message))).toHaveLength(7);
+		expect(submissions()).toBe(3);
+	});
+
+	test('a call the API refuses without creating a task gives its place back', async () => {
+		const call = toolNode({ toolMaxVideos: 1 });
+		sim.inject({ on: 'submit', kind: 'status', status: 400, code: 'api_not_implemented', message: 'prompt is invalid' });
+		expect((await call('refused by the API')).status).toBe('error');
+		expect((await call('accepted')).status).toBe('success');
+		expect(submissions()).toBe(1);
+	});
+
+	test('the node in a workflow has no such cap (Max Videos per Run guards a run)', async () => {
+		const wf = hailuoWorkflow(n8n, {
+			parameters: { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', completion: 'submitOnly', options: { toolMaxVideos: 1 } },
+			items: Array.from({ length: 4 }, (_, i) => ({ prompt: `workflow ${i}` })),
+		});
+		expect((await n8n.run(wf, 'Items')).status).toBe('success');
+		expect(submissions()).toBe(4);
+	});
+});

@@ -1,7 +1,8 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { TOOL_ANSWER_SECONDS } from '../run/asTool';
-import { LIMITS } from '../run/limits';
+import { DEFAULTS, LIMITS } from '../run/limits';
+import { SPEND_PERIODS } from '../run/toolSpendCap';
 
 /** Options shared by several operations, defined once and picked per operation. */
 const OPTION_FIELDS: Record<string, INodeProperties> = {
@@ -87,6 +88,25 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		default: 200,
 		description:
 			'A run that would submit more videos than this is refused before anything is paid, e.g. when an expression fans out to thousands of items',
+	},
+	toolMaxVideos: {
+		displayName: 'Max Videos (All Calls)',
+		name: 'toolMaxVideos',
+		type: 'number',
+		typeOptions: { minValue: LIMITS.toolMaxVideos.min, maxValue: LIMITS.toolMaxVideos.max },
+		default: DEFAULTS.toolMaxVideos,
+		description:
+			'How many videos this tool may pay for across all its calls in the period below; a call past it is refused before anything is paid. Guards against an agent calling in a loop, or anyone holding the MCP server\'s token.',
+		displayOptions: { show: { '@tool': [true] } },
+	},
+	toolMaxVideosPeriod: {
+		displayName: 'Max Videos Period',
+		name: 'toolMaxVideosPeriod',
+		type: 'options',
+		options: SPEND_PERIODS.map(({ name, value }) => ({ name, value })),
+		default: DEFAULTS.toolMaxVideosPeriod,
+		description: "The period 'Max Videos (All Calls)' counts over: each clock hour, or each day from midnight UTC",
+		displayOptions: { show: { '@tool': [true] } },
 	},
 	requestTimeout: {
 		displayName: 'Request Timeout (Seconds)',

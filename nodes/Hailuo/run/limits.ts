@@ -13,6 +13,9 @@ export const DEFAULTS = {
 	maxRetries: REQUEST_DEFAULTS.maxRetries,
 	/** The largest nightly batch the package is built and measured for; more is more often a mis-wired expression than a plan. */
 	maxVideosPerRun: 200,
+	/** A tool's videos across all its calls, per period: an agent's day of work, not a loop's. */
+	toolMaxVideos: 50,
+	toolMaxVideosPeriod: 'day',
 } as const;
 
 export const LIMITS = {
@@ -22,4 +25,5 @@ export const LIMITS = {
 	requestTimeoutSeconds: { min: 1, max: 600 },
 	maxRetries: { min: 0, max: 10 },
 	maxVideosPerRun: { min: 1, max: 100_000 },
+	toolMaxVideos: { min: 1, max: 100_000 },
 } as const;

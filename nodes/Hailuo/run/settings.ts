@@ -5,6 +5,7 @@ import { isOfficialApi } from '../transport/addresses';
 import { isObject } from '../transport/json';
 import { MCP_CLIENT_TIMEOUT_SECONDS, TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
 import { InputError } from './inputChecks';
+import type { SpendCapSettings } from './toolSpendCap';
 import { DEFAULTS, LIMITS } from './limits';
 
 /**
@@ -31,6 +32,8 @@ export interface RunSettings {
 	 * start of the wait.
 	 */
 	answerBy?: number;
+	/** As a tool: what it may spend across all its calls. */
+	spendCap?: SpendCapSettings;
 }
 
 export function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSettings {
@@ -63,6 +66,12 @@ export function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSett
 		maxVideos: Math.floor(check.number('Max Videos per Run', value('maxVideos', DEFAULTS.maxVideosPerRun), LIMITS.maxVideosPerRun, 'videos')),
 		asTool,
 		answerBy: asTool ? Date.now() + timeoutSeconds * 1000 : undefined,
+		spendCap: asTool
+			? {
+					limit: Math.floor(check.number('Max Videos (All Calls)', value('toolMaxVideos', DEFAULTS.toolMaxVideos), LIMITS.toolMaxVideos, 'videos')),
+					period: String(value('toolMaxVideosPeriod', DEFAULTS.toolMaxVideosPeriod)),
+				}
+			: undefined,
 	};
 }
 

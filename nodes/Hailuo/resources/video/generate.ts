@@ -12,6 +12,7 @@ import { RepeatedCalls, repeatHint, uncertainRepeat } from '../../run/repeatedTo
 import { readDownload, waitBudgetMs } from '../../run/settings';
 import type { RunSettings } from '../../run/settings';
 import { startRun } from '../../run/start';
+import { ToolSpendCap } from '../../run/toolSpendCap';
 import { SubmissionLedger } from '../../run/submissionLedger';
 import { pollTasks } from '../../tasks/polling';
 import { simplify, unknownTask } from '../../tasks/taskRecord';
@@ -47,6 +48,16 @@ interface Submission {
 	pickedUp?: boolean;
 	/** As a tool: how long ago the call this one repeats started the task. */
 	repeatOfMs?: number;
+	/** Sent to the API (whatever came back); a run that stops early leaves the rest unsent. */
+	sent?: boolean;
+}
+
+/** What keeps account of the submissions: every run's ledger and registrations; a tool's repeats and spending. */
+interface Books {
+	ledger: SubmissionLedger;
+	registrations: TriggerRegistrations;
+	repeats?: RepeatedCalls;
+	spend?: ToolSpendCap;
 }
 
 async function submitAll(
@@ -55,15 +66,14 @@ async function submitAll(
 	submissions: Submission[],
 	results: ItemResults,
 	settings: RunSettings,
-	ledger: SubmissionLedger,
-	repeats: RepeatedCalls | undefined,
-	registrations: TriggerRegistrations,
+	{ ledger, registrations, repeats, spend }: Books,
 ) {
 	const { settled, stoppedBy } = await mapBounded(
 		submissions,
 		settings.concurrency,
 		async (submission) => {
 			await ledger.beforeSend(submission.key);
+			submission.sent = true;
 			try {
 				const { taskId, answer } = await api.submit(submission.body, submission.index);
 				submission.taskId = taskId;
@@ -75,6 +85,7 @@ async function submitAll(
 				if (createdNoTask(error)) {
 					await ledger.notCreated(submission.key);
 					repeats?.forget(submission.body);
+					await spend?.giveBack(1);
 				} else {
 					ledger.uncertain(submission.index);
 					repeats?.uncertain(submission.body);
@@ -211,7 +222,14 @@ export async function generate(
 	for (const s of submissions) if (s.pickedUp && s.taskId) registrations.add(s.body.callback_url, s.taskId);
 	try {
 		guardSpend(this, toSend.length, settings);
-		await submitAll(this, api, toSend, results, settings, ledger, repeats, registrations);
+		const spend = settings.spendCap ? ToolSpendCap.open(this, settings.spendCap) : undefined;
+		await spend?.claim(toSend.length);
+		try {
+			await submitAll(this, api, toSend, results, settings, { ledger, registrations, repeats, spend });
+		} finally {
+			// Items a stopped run never sent cost nothing: their places go back.
+			await spend?.giveBack(toSend.filter((s) => !s.sent).length);
+		}
 	} finally {
 		repeats?.release();
 		await registrations.done();

@@ -82,6 +82,7 @@ export const videoDescription: INodeProperties[] = [
 		...options(['timeout'], { '/completion': ['poll', 'pauseUntilCallback'] }),
 		option('concurrency', { '/completion': ['poll', 'submitOnly'] }),
 		option('maxVideos', { '/completion': ['poll', 'submitOnly'] }),
+		...options(['toolMaxVideos', 'toolMaxVideosPeriod']),
 		...options(REQUEST_OPTIONS),
 	]),
 ];
