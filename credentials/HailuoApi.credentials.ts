@@ -44,7 +44,7 @@ export class HailuoApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'Bearer token of your AceData Cloud account (Console → Credentials). One token works for every service of the platform.',
+				'Bearer token of your AceData Cloud account (Console → Credentials). It must be a token the Hailuo service accepts: Test names one made for another service or application (token_mismatched).',
 		},
 		{
 			displayName: 'Base URL',

@@ -41,7 +41,7 @@ async function recordingServer(reply = () => [200, {}]) {
 
 describe('Callback URL: what the URL itself shows', () => {
 	test.each([
-		['the host of the shipped example', 'https://YOUR-N8N-HOST/webhook/hailuo-videos-done/hailuo?secret=s', /"your-n8n-host" is a placeholder/],
+		['a host in capitals, as examples write it', 'https://YOUR-N8N-HOST/webhook/hailuo-videos-done/hailuo?secret=s', /"your-n8n-host" is a placeholder/],
 		['example.com', 'https://example.com/webhook/abc/hailuo', /"example.com" is a placeholder/],
 		['a subdomain of example.org', 'https://n8n.example.org/webhook/abc/hailuo', /placeholder/],
 		['example.net with a trailing dot', 'https://hooks.example.net./cb', /placeholder/],
@@ -58,6 +58,15 @@ describe('Callback URL: what the URL itself shows', () => {
 		expect(run.error.message).toMatch(/^Callback URL: /);
 		expect(run.error.message).toMatch(message);
 		expect(run.error.description).toMatch(/Production URL|Secret/);
+		expect(sim.counts.submit).toBe(0);
+	});
+
+	test('the nightly example, imported and run as shipped, pays for nothing', async () => {
+		const example = require('../examples/submit-nightly-batch.json');
+		const { callbackUrl } = example.nodes.find((node) => node.parameters?.options?.callbackUrl).parameters.options;
+		const run = await submit(callbackUrl, { prompts: ['one', 'two', 'three'] });
+		expect(run.status).toBe('error');
+		expect(run.error.message).toMatch(/^Callback URL: .* is a placeholder/);
 		expect(sim.counts.submit).toBe(0);
 	});
 

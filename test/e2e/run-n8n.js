@@ -19,19 +19,27 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, '.n8n-local');
 
 /**
- * The examples with this n8n's credentials filled in (by credential type).
- * A credential type without one here (the AI Agent's OpenAI account) is left
- * for the user to pick.
+ * The examples as their sticky notes say to set them up, for this n8n: its
+ * credentials filled in (by credential type; a type without one here, the AI
+ * Agent's OpenAI account, is left for the user to pick), and every Callback
+ * URL's placeholder host and secret replaced by this n8n's address and one
+ * secret, which the receivers get too.
  */
-function exampleWorkflows(credentialIds, n8nUrl) {
+function exampleWorkflows(credentialIds, n8nUrl, secret) {
 	const dir = path.join(ROOT, 'examples');
 	return fs
 		.readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => {
-			const text = fs.readFileSync(path.join(dir, file), 'utf8').replace('https://YOUR-N8N-HOST', n8nUrl);
-			const workflow = JSON.parse(text);
+			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 			for (const node of workflow.nodes) {
+				const callbackUrl = node.parameters?.options?.callbackUrl;
+				if (typeof callbackUrl === 'string' && callbackUrl !== '') {
+					const url = new URL(callbackUrl);
+					url.searchParams.set('secret', secret);
+					node.parameters.options.callbackUrl = `${n8nUrl}${url.pathname}${url.search}`;
+				}
+				if (node.type.endsWith('.hailuoTrigger') && node.parameters?.secret !== undefined) node.parameters.secret = secret;
 				for (const type of Object.keys(node.credentials ?? {})) {
 					if (credentialIds[type]) node.credentials[type].id = credentialIds[type];
 					else delete node.credentials[type];
@@ -62,7 +70,8 @@ async function startLocalN8n({ port = Number(process.env.N8N_PORT ?? 5678), data
 	const mcpToken = `mcp-${randomBytes(12).toString('hex')}`;
 	const mcp = await n8n.api('POST', '/credentials', { name: 'MCP clients', type: 'httpBearerAuth', data: await n8n.completeCredentialData('httpBearerAuth', { token: mcpToken }) });
 	const imported = [];
-	for (const { file, workflow } of exampleWorkflows({ hailuoApi: credentialId, httpBearerAuth: mcp.id }, n8n.url)) {
+	const secret = randomBytes(9).toString('base64url');
+	for (const { file, workflow } of exampleWorkflows({ hailuoApi: credentialId, httpBearerAuth: mcp.id }, n8n.url, secret)) {
 		const id = await n8n.createWorkflow(workflow);
 		imported.push({ file, id, name: workflow.name, workflow });
 	}

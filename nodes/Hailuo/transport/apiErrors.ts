@@ -217,7 +217,7 @@ function consequences(failure: Failure, ctx: FailureContext, headline: string): 
 	if (ctx.submission && accountWide) lines.push('This holds for every item, so nothing more was submitted after this answer.');
 	if (ctx.submission && !ctx.certainlyNotSent) {
 		lines.push(
-			'The request may have reached the API, so a task may exist and be billed. It was NOT resubmitted, to avoid paying twice: check the AceData Cloud console (or Task > Get Many) before running this item again.',
+			'The request may have reached the API, so a task may exist and be billed. It was NOT resubmitted, to avoid paying twice, and no task id came back: check the AceData Cloud console before running this item again (a Retry of this execution will not send it).',
 		);
 	} else if (ctx.submission) {
 		lines.push(
