@@ -217,3 +217,41 @@ describe('as an MCP tool (MCP Server Trigger, official MCP SDK client)', () => {
 		}
 	}, 400_000);
 });
+
+describe("an MCP tool's limits (a Timeout added in the editor, 'Max Videos (All Calls)')", () => {
+	test('[lines] a tool whose workflow carries the node\'s 900 s Timeout still answers inside the client\'s 60 s; past its cap of 2 a call is refused before paying', async () => {
+		const bearer = await credential('httpBearerAuth', { token: MCP_TOKEN }, 'MCP clients (limits)');
+		const workflow = example('mcp-server-video-tools.json', { hailuoApi: credentialId, httpBearerAuth: bearer });
+		const trigger = workflow.nodes.find((n) => n.type.endsWith('.mcpTrigger'));
+		trigger.parameters.path = `hailuo-limits-${randomUUID().slice(0, 6)}`;
+		// The node's Timeout as an earlier version pre-filled it when a user added it to the tool, and a cap of 2.
+		workflow.nodes.find((n) => n.name === 'Generate video').parameters.options = { timeout: 900, toolMaxVideos: 2 };
+		const id = await n8n.createWorkflow(workflow);
+		await n8n.activate(id);
+		const url = new URL(`${n8n.url}/mcp/${trigger.parameters.path}`);
+		for (let tries = 0; tries < 60; tries++) {
+			const answer = await request(url, { method: 'GET', headers: { authorization: 'Bearer probe' } });
+			await answer.body.text();
+			if (answer.statusCode !== 404) break;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		const client = new Client({ name: 'e2e-limits', version: '1.0.0' });
+		await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${MCP_TOKEN}` } } }));
+		const prompts = [0, 1, 2].map((i) => `A paper boat on a river, call ${i} ${randomUUID().slice(0, 6)}`);
+		const calls = await Promise.all(
+			prompts.map(async (prompt) => {
+				const started = Date.now();
+				const result = await client.callTool({ name: 'Generate_video', arguments: { prompt } });
+				return { seconds: (Date.now() - started) / 1000, text: result.content.map((c) => c.text ?? '').join(''), isError: result.isError === true };
+			}),
+		);
+		await client.close();
+		const answered = calls.filter((c) => field(c.text, 'taskId'));
+		const refused = calls.filter((c) => /Max Videos \(All Calls\)/.test(c.text));
+		expect(answered).toHaveLength(2);
+		expect(refused).toHaveLength(1);
+		for (const c of answered) expect(c.seconds).toBeLessThan(50);
+		expect(prompts.flatMap(tasksFor)).toHaveLength(2);
+		process.stderr.write(`MCP limits, n8n ${n8n.version}: answers after ${calls.map((c) => `${c.seconds.toFixed(1)} s`).join(', ')}; ${prompts.flatMap(tasksFor).length} submissions for 3 calls\n`);
+	}, 200_000);
+});
