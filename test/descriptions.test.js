@@ -27,6 +27,7 @@ test.each([
 	['maxVideos', 'maxVideosPerRun'],
 	['requestTimeout', 'requestTimeoutSeconds'],
 	['maxRetries', 'maxRetries'],
+	['toolMaxVideos', 'toolMaxVideos'],
 ])('option %s shows the default and the bounds the node uses (%s)', (field, key) => {
 	const copies = optionFields(field);
 	expect(copies.length).toBeGreaterThan(0);
@@ -35,6 +36,13 @@ test.each([
 		expect(copy.typeOptions.minValue).toBe(LIMITS[key].min);
 		if (copy.typeOptions.maxValue !== undefined) expect(copy.typeOptions.maxValue).toBe(LIMITS[key].max);
 	}
+});
+
+test("the tool's Timeout and Max Videos Period show the defaults the node uses", () => {
+	const { TOOL_ANSWER_SECONDS } = require(path.join(DIST, 'nodes/Hailuo/run/asTool.js'));
+	for (const copy of optionFields('toolTimeout')) expect(copy.default).toBe(TOOL_ANSWER_SECONDS);
+	for (const copy of optionFields('toolMaxVideosPeriod')) expect(copy.default).toBe(DEFAULTS.toolMaxVideosPeriod);
+	expect(optionFields('toolTimeout').length * optionFields('toolMaxVideosPeriod').length).toBeGreaterThan(0);
 });
 
 test('both nodes ask for the credential type the package defines', () => {

@@ -1,7 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { TOOL_ANSWER_SECONDS } from '../run/asTool';
-import { DEFAULTS, LIMITS } from '../run/limits';
+import { LIMITS } from '../run/limits';
 import { SPEND_PERIODS } from '../run/toolSpendCap';
 
 /** Options shared by several operations, defined once and picked per operation. */
@@ -39,7 +38,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'toolTimeout',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.timeoutSeconds.min },
-		default: TOOL_ANSWER_SECONDS,
+		default: 45,
 		description:
 			"How long a tool call may take, counted from its start, before it answers with the task ID (the video keeps being made; the Task > Wait tool picks it up). MCP clients give up on a call after 60 s by default: past that, the video is paid for and its task ID never reaches the model. Raise it only for a caller that waits longer, such as n8n's AI Agent.",
 		displayOptions: { show: { '@tool': [true] } },
@@ -94,7 +93,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'toolMaxVideos',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.toolMaxVideos.min, maxValue: LIMITS.toolMaxVideos.max },
-		default: DEFAULTS.toolMaxVideos,
+		default: 50,
 		description:
 			'How many videos this tool may pay for across all its calls in the period below; a call past it is refused before anything is paid. Guards against an agent calling in a loop, or anyone holding the MCP server\'s token.',
 		displayOptions: { show: { '@tool': [true] } },
@@ -104,7 +103,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'toolMaxVideosPeriod',
 		type: 'options',
 		options: SPEND_PERIODS.map(({ name, value }) => ({ name, value })),
-		default: DEFAULTS.toolMaxVideosPeriod,
+		default: 'day',
 		description: "The period 'Max Videos (All Calls)' counts over: each clock hour, or each day from midnight UTC",
 		displayOptions: { show: { '@tool': [true] } },
 	},
