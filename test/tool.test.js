@@ -327,6 +327,20 @@ describe("a tool's spending across calls ('Max Videos (All Calls)')", () => {
 		expect(submissions()).toBe(2);
 	});
 
+	test('a copy of the workflow (its tool nodes keep their ids) counts apart from the original', async () => {
+		const wf = generator('original', { timeout: 2, toolMaxVideos: 1 });
+		const runWith = (data, prompt) => {
+			const copy = structuredClone(data);
+			copy.nodes[0].parameters.items = JSON.stringify([{ prompt }]);
+			return n8n.run({ workflowData: copy, workflow: new Workflow({ ...copy, nodeTypes: n8n.nodeTypes }) }, 'Items');
+		};
+		expect((await runWith(wf.workflowData, 'original')).status).toBe('success');
+		expect((await runWith(wf.workflowData, 'original, another prompt')).error.message).toMatch(/Max Videos \(All Calls\)/);
+		const copied = { ...structuredClone(wf.workflowData), id: `${wf.workflowData.id}-copy` };
+		expect((await runWith(copied, 'in the copy')).status).toBe('success');
+		expect(submissions()).toBe(2);
+	});
+
 	test('ten calls at the same moment with a cap of 3: exactly 3 paid, 7 refused', async () => {
 		sim.set({ submitLatencyMs: 200 });
 		const call = toolNode({});

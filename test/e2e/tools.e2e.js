@@ -246,6 +246,7 @@ describe("an MCP tool's limits (a Timeout added in the editor, 'Max Videos (All 
 			}),
 		);
 		await client.close();
+		process.stderr.write(`MCP limits, the answers: ${JSON.stringify(calls.map((c) => ({ ...c, text: c.text.slice(0, 300) })))}\n`);
 		const answered = calls.filter((c) => field(c.text, 'taskId'));
 		const refused = calls.filter((c) => /Max Videos \(All Calls\)/.test(c.text));
 		expect(answered).toHaveLength(2);

@@ -55,8 +55,9 @@ export class ToolSpendCap {
 		return new ToolSpendCap(ctx, settings.limit, period, startedAt);
 	}
 
+	/** Per workflow and node: a copied or imported workflow keeps its nodes' ids, not their count. */
 	private get scope(): string {
-		return `hailuo-spend:${this.ctx.getNode().id}:${this.period.value}:${this.startedAt}`;
+		return `hailuo-spend:${this.ctx.getWorkflow().id ?? ''}:${this.ctx.getNode().id}:${this.period.value}:${this.startedAt}`;
 	}
 
 	/** Takes a place for each of `count` videos, or refuses the call (nothing taken) when there are not enough. */
