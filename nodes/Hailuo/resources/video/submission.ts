@@ -1,0 +1,220 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { unreachableTriggers } from '../../callbacks/callbackUrl';
+import { TriggerRegistrations } from '../../callbacks/registration';
+import { mapBounded } from '../../run/concurrency';
+import { InputError } from '../../run/inputChecks';
+import type { ItemResults } from '../../run/itemResults';
+import { repeatHint, uncertainRepeat } from '../../run/repeatedToolCalls';
+import type { RepeatedCalls } from '../../run/repeatedToolCalls';
+import type { RunSettings } from '../../run/settings';
+import type { Run } from '../../run/start';
+import type { SubmissionLedger } from '../../run/submissionLedger';
+import { ToolSpendCap } from '../../run/toolSpendCap';
+import { createdNoTask, stopsTheRun } from '../../transport/apiErrors';
+import type { GenerateRequest, HailuoApi } from '../../transport/hailuoApi';
+import { asNodeError, cancelled } from '../../transport/nodeErrors';
+import { alreadySent, guardSpend, withSubmittedTasks } from './guards';
+
+/**
+ * Paying for the items of a video run, once: the items an earlier run (a
+ * Retry) or an earlier tool call already paid for are picked up, those it
+ * may have paid for are refused, items whose callback could not arrive
+ * fail, the spend guards are asked, and the rest are submitted, each marked
+ * in the ledger first and registered with the Hailuo Trigger its Callback
+ * URL leads to.
+ */
+
+export interface Submission {
+	index: number;
+	body: GenerateRequest;
+	/** The item's identity in the submission ledger. */
+	key: string;
+	taskId?: string;
+	answer?: IDataObject;
+	/** Submitted by an earlier run of this execution (a Retry), or by an earlier tool call with the same arguments; not by this one. */
+	pickedUp?: boolean;
+	/** As a tool: how long ago the call this one repeats started the task. */
+	repeatOfMs?: number;
+	/** Sent to the API (whatever came back); a run that stops early leaves the rest unsent. */
+	sent?: boolean;
+}
+
+/** A submission with its task: created by this run, or picked up. */
+export type WithTask = Submission & { taskId: string };
+
+/** What keeps account of the submissions: every run's ledger and registrations; a tool's repeats and spending. */
+interface Books {
+	ledger: SubmissionLedger;
+	registrations: TriggerRegistrations;
+	repeats?: RepeatedCalls;
+	spend?: ToolSpendCap;
+}
+
+async function submitAll(
+	ctx: IExecuteFunctions,
+	api: HailuoApi,
+	submissions: Submission[],
+	results: ItemResults,
+	settings: RunSettings,
+	{ ledger, registrations, repeats, spend }: Books,
+) {
+	const { settled, stoppedBy } = await mapBounded(
+		submissions,
+		settings.concurrency,
+		async (submission) => {
+			await ledger.beforeSend(submission.key);
+			submission.sent = true;
+			try {
+				const { taskId, answer } = await api.submit(submission.body, submission.index);
+				submission.taskId = taskId;
+				submission.answer = answer;
+				ledger.accepted(submission.key, submission.index, taskId);
+				repeats?.accepted(submission.body, taskId);
+				registrations.add(submission.body.callback_url, taskId);
+			} catch (error) {
+				if (createdNoTask(error)) {
+					await ledger.notCreated(submission.key);
+					repeats?.forget(submission.body);
+					await spend?.giveBack(1);
+				} else {
+					ledger.uncertain(submission.index);
+					repeats?.uncertain(submission.body);
+				}
+				throw asNodeError(ctx.getNode(), error);
+			}
+		},
+		{
+			// An account-wide refusal fails every item alike; without Continue On Fail
+			// any error ends the run. Either way: submit nothing more.
+			stopsOn: (error) => !ctx.continueOnFail() || stopsTheRun(error),
+			// A cancelled execution submits nothing more either.
+			stop: () => ctx.getExecutionCancelSignal()?.aborted === true,
+		},
+	);
+	if (stoppedBy !== undefined && !ctx.continueOnFail()) throw withSubmittedTasks(ctx, stoppedBy, submissions);
+	if (ctx.getExecutionCancelSignal()?.aborted) throw withSubmittedTasks(ctx, cancelled(ctx.getNode()), submissions);
+	settled.forEach((outcome, position) => {
+		if (outcome?.status === 'rejected') results.fail(submissions[position].index, asNodeError(ctx.getNode(), outcome.reason));
+	});
+}
+
+/**
+ * Sorts the items of a Retry by what the run it repeats did with them: tasks
+ * it created are picked up, items it sent without keeping the answer are
+ * refused, the rest are sent. Any other run sends everything.
+ */
+async function sortByEarlierRuns(ledger: SubmissionLedger, submissions: Submission[]) {
+	const earlier = await ledger.earlier(submissions.map((s) => s.key));
+	const toSend: Submission[] = [];
+	const refused: Submission[] = [];
+	submissions.forEach((submission, position) => {
+		const found = earlier[position];
+		if (found.kind === 'task') {
+			submission.taskId = found.taskId;
+			submission.pickedUp = true;
+			ledger.pickUp(submission.key, found.taskId);
+		} else if (found.kind === 'sent') {
+			refused.push(submission);
+		} else {
+			toSend.push(submission);
+		}
+	});
+	return { toSend, refused };
+}
+
+/**
+ * Items whose Callback URL leads to a Hailuo Trigger that would not take the
+ * callback (not published, another secret) fail before they are paid for.
+ * Returns the rest.
+ */
+async function withoutUnreachableTriggers(ctx: IExecuteFunctions, submissions: Submission[], results: ItemResults): Promise<Submission[]> {
+	const unreachable = await unreachableTriggers(ctx, submissions.map((s) => s.body.callback_url));
+	return submissions.filter((submission) => {
+		const found = submission.body.callback_url === undefined ? undefined : unreachable.get(submission.body.callback_url);
+		if (found) results.fail(submission.index, new InputError(ctx.getNode(), submission.index).error('Callback URL', found.problem, found.hint));
+		return found === undefined;
+	});
+}
+
+/**
+ * As a tool: calls that repeat an earlier call's arguments get its task
+ * instead of a new paid one; those whose earlier call may have started a
+ * video without an id are refused. Returns what is left to send.
+ */
+async function takeRepeats(
+	ctx: IExecuteFunctions,
+	repeats: RepeatedCalls,
+	submissions: Submission[],
+	results: ItemResults,
+): Promise<Submission[]> {
+	const toSend: Submission[] = [];
+	for (const submission of submissions) {
+		const earlier = await repeats.earlierOrClaim(submission.body);
+		if (earlier === undefined) {
+			toSend.push(submission);
+		} else if (earlier.kind === 'uncertain') {
+			results.fail(submission.index, uncertainRepeat(ctx, submission.index, earlier.ageMs));
+		} else {
+			submission.taskId = earlier.taskId;
+			submission.pickedUp = true;
+			submission.repeatOfMs = earlier.ageMs;
+			repeats.reused(earlier.taskId, earlier.ageMs);
+		}
+	}
+	return toSend;
+}
+
+/**
+ * Submits what is left to pay for, after every check; returns the
+ * submissions that have a task (this run's or picked up). Whatever stops the
+ * run from here names the tasks already created.
+ */
+export async function submitItems(
+	ctx: IExecuteFunctions,
+	run: Run,
+	{ ledger, repeats }: Pick<Books, 'ledger' | 'repeats'>,
+	submissions: Submission[],
+): Promise<WithTask[]> {
+	const { api, settings, results } = run;
+	const sorted = await sortByEarlierRuns(ledger, submissions);
+	// Tasks a Retry picked up are named by whatever stops the run here.
+	const deliverable = await withoutUnreachableTriggers(ctx, sorted.toSend, results).catch((error: unknown) => {
+		throw withSubmittedTasks(ctx, error, submissions);
+	});
+	const toSend = repeats ? await takeRepeats(ctx, repeats, deliverable, results) : deliverable;
+	// Tasks an earlier run created are registered again: that run may have died before it could.
+	const registrations = new TriggerRegistrations(ctx);
+	for (const s of submissions) if (s.pickedUp && s.taskId) registrations.add(s.body.callback_url, s.taskId);
+	try {
+		guardSpend(ctx, toSend.length, settings);
+		const spend = settings.spendCap ? ToolSpendCap.open(ctx, settings.spendCap) : undefined;
+		await spend?.claim(toSend.length);
+		try {
+			await submitAll(ctx, api, toSend, results, settings, { ledger, registrations, repeats, spend });
+		} finally {
+			// Items a stopped run never sent cost nothing: their places go back.
+			await spend?.giveBack(toSend.filter((s) => !s.sent).length);
+		}
+	} finally {
+		repeats?.release();
+		await registrations.done();
+	}
+	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
+	try {
+		for (const s of sorted.refused) results.fail(s.index, alreadySent(ctx, s.index, ledger.earlierExecution));
+	} catch (error) {
+		throw withSubmittedTasks(ctx, error, submissions);
+	}
+	return submissions.filter((s): s is WithTask => s.taskId !== undefined);
+}
+
+/** Tells the model, in the item of a repeated call, that its task is an earlier call's. */
+export function explainRepeats(results: ItemResults, submissions: Submission[]) {
+	for (const s of submissions) {
+		const json = results.succeeded(s.index) ? results.item(s.index)?.json : undefined;
+		if (s.repeatOfMs === undefined || s.taskId === undefined || json === undefined) continue;
+		const hint = typeof json.hint === 'string' ? ` ${json.hint}` : '';
+		json.hint = `${repeatHint(s.taskId, s.repeatOfMs)}${hint}`;
+	}
+}
