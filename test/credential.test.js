@@ -52,7 +52,7 @@ describe('credential test (declarative, run as n8n runs it)', () => {
 		// Where an empty Base URL sends the credential test (n8n's expression engine) and the node's requests.
 		const { Workflow } = require('n8n-workflow');
 		const { HailuoApi } = require('../dist/credentials/HailuoApi.credentials');
-		const { normaliseBaseUrl } = require('../dist/nodes/Hailuo/transport/hailuoApi');
+		const { normaliseBaseUrl } = require('../dist/nodes/Hailuo/transport/hailuoClient');
 		const types = { getByName: () => ({ description: { properties: [] } }), getByNameAndVersion: () => ({ description: { properties: [] } }) };
 		const workflow = new Workflow({ nodes: [{ id: 't', name: 'T', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {}, active: false, nodeTypes: types });
 		const testUrl = (baseUrl) => workflow.expression.getParameterValue(new HailuoApi().test.request.baseURL, null, 0, 0, 'T', [], 'internal', { $credentials: { baseUrl } });

@@ -106,8 +106,8 @@ describe('Download Video (binary data)', () => {
 	});
 
 	test('a video URL that does not parse (http://[): no videoUrl in the output, and a download of it fails with the package error and the task id', async () => {
-		const { readTask, simplify } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
-		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		const { readTask, simplify } = require('../dist/nodes/Hailuo/records/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/records/download.js');
 		const outcome = readTask({ id: 't-bad-url', finished_at: 1, response: { success: true, data: [{ video_url: 'http://[', state: 'succeeded' }] } });
 		expect(simplify(outcome).videoUrl).toBeNull();
 		const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };
@@ -119,8 +119,8 @@ describe('Download Video (binary data)', () => {
 
 	test('with the real API, a video URL on a local address is not fetched', async () => {
 		// The simulator plays the real API at its official host name by pointing videos at loopback.
-		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
-		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		const { readTask } = require('../dist/nodes/Hailuo/records/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/records/download.js');
 		const outcome = readTask({ id: 't-local-1', finished_at: 1, response: { success: true, data: [{ video_url: 'http://127.0.0.1:1/x.mp4', state: 'succeeded' }] } });
 		const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };
 		await expect(downloadVideo(ctx, outcome, { propertyName: 'data', timeoutMs: 1000, publicOnly: true })).rejects.toThrow(
@@ -212,8 +212,8 @@ describe('Download Video: what the CDN answers', () => {
 	});
 
 	test('with the real API, a redirect to a local address is not followed, in any spelling', async () => {
-		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
-		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		const { readTask } = require('../dist/nodes/Hailuo/records/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/records/download.js');
 		const outcome = readTask({ id: 't-redirect', finished_at: 1, response: { success: true, data: [{ video_url: 'https://cdn.example.com/v.mp4', state: 'succeeded' }] } });
 		for (const target of ['http://127.0.0.1:8080/admin', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:169.254.169.254]/latest/meta-data', 'http://0x7f000001/', 'http://[::]/']) {
 			const asked = [];
@@ -234,8 +234,8 @@ describe('Download Video: what the CDN answers', () => {
 	});
 
 	test('a video URL on a local address in another spelling is not fetched either', async () => {
-		const { readTask } = require('../dist/nodes/Hailuo/tasks/taskRecord.js');
-		const { downloadVideo } = require('../dist/nodes/Hailuo/tasks/download.js');
+		const { readTask } = require('../dist/nodes/Hailuo/records/taskRecord.js');
+		const { downloadVideo } = require('../dist/nodes/Hailuo/records/download.js');
 		for (const url of ['http://[::ffff:127.0.0.1]:1/x.mp4', 'http://[::ffff:10.0.0.1]/x.mp4', 'http://[fe90::1]/x.mp4', 'http://[::]/x.mp4']) {
 			const outcome = readTask({ id: 't-local-2', finished_at: 1, response: { success: true, data: [{ video_url: url, state: 'succeeded' }] } });
 			const ctx = { getNode: () => ({ name: 'Hailuo' }), helpers: { httpRequest: () => { throw new Error('must not be called'); } } };

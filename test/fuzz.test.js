@@ -4,8 +4,8 @@
  */
 const path = require('node:path');
 const dist = (file) => require(path.resolve(__dirname, '../dist/nodes/Hailuo', file));
-const { readTask, simplify } = dist('tasks/taskRecord.js');
-const { readAnswer } = dist('transport/hailuoApi.js');
+const { readTask, simplify } = dist('records/taskRecord.js');
+const { readAnswer } = dist('transport/hailuoClient.js');
 const { readCallback, isRejection } = dist('callbacks/receive.js');
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed by its seed. */

@@ -8,7 +8,7 @@
 const path = require('node:path');
 const { useSimulator, textToVideo } = require('./harness/fixtures');
 
-const { requestIdentity } = require(path.join(__dirname, '..', 'dist/nodes/Hailuo/transport/hailuoApi.js'));
+const { requestIdentity } = require(path.join(__dirname, '..', 'dist/nodes/Hailuo/transport/hailuoClient.js'));
 
 const { sim, run } = useSimulator();
 

@@ -1,5 +1,5 @@
 const path = require('node:path');
-const { readTask, simplify } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/tasks/taskRecord.js'));
+const { readTask, simplify } = require(path.resolve(__dirname, '../dist/nodes/Hailuo/records/taskRecord.js'));
 
 const video = (state, url = null) => ({ id: 'v1', model: 'minimax-t2v', prompt: 'p', video_url: url, state });
 const URL_ = 'https://cdn.example/v.mp4';

@@ -2,9 +2,9 @@ import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from
 
 import { InputError } from '../run/inputChecks';
 import { readDownloadSettings } from '../run/settings';
-import { DOWNLOAD_TIMEOUT_MS, downloadVideo, nothingToDownload } from '../tasks/download';
-import type { DownloadContext, DownloadSettings } from '../tasks/download';
-import type { TaskOutcome } from '../tasks/taskRecord';
+import { DOWNLOAD_TIMEOUT_MS, downloadVideo, nothingToDownload } from '../records/download';
+import type { DownloadContext, DownloadSettings } from '../records/download';
+import type { TaskOutcome } from '../records/taskRecord';
 import { errorText } from '../transport/nodeErrors';
 import type { Rejection } from './receive';
 import type { TriggerParameters } from './triggerItem';

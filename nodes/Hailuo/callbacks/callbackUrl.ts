@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { InputError } from '../run/inputChecks';
 import { isPlaceholderHost } from '../transport/addresses';
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { PING_BODY, TRIGGER_WEBHOOK_PATH, isPong } from './triggerMessages';
 

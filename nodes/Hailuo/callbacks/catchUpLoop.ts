@@ -9,9 +9,9 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { readTask } from '../tasks/taskRecord';
+import { readTask } from '../records/taskRecord';
 import { CREDENTIAL_NAME } from '../transport/apiFacts';
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { attachVideo, readTriggerDownload } from './answer';
 import { whyNotVerified } from './triggerItem';

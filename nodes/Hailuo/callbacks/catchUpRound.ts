@@ -1,12 +1,12 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { readTasks } from '../tasks/polling';
-import type { TaskRead } from '../tasks/polling';
-import { readTask } from '../tasks/taskRecord';
+import { readTasks } from '../records/polling';
+import type { TaskRead } from '../records/polling';
+import { readTask } from '../records/taskRecord';
 import { BATCH_LIMIT, CREDENTIAL_NAME } from '../transport/apiFacts';
-import { HailuoApi } from '../transport/hailuoApi';
-import { isObject } from '../transport/json';
+import { HailuoClient } from '../transport/hailuoClient';
+import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { triggerItem, selected } from './triggerItem';
 import type { TriggerTask } from './triggerItem';
@@ -73,7 +73,7 @@ async function signedByThisTrigger(ctx: IWebhookFunctions, message: Extract<Trig
 }
 
 /** Reads the due tasks, 50 ids a request; a request that fails leaves its tasks awaited. */
-async function readDue(api: HailuoApi, due: DueTask[]) {
+async function readDue(api: HailuoClient, due: DueTask[]) {
 	const reads = new Map<string, TaskRead>();
 	let requests = 0;
 	let readError: string | undefined;
@@ -97,7 +97,7 @@ async function catchUp(ctx: IWebhookFunctions, message: Extract<TriggerMessage, 
 	const due = dueTasks(ctx, message.processId);
 	const report: RoundReport = { due: due.length, readRequests: 0, caughtUp: [], ignored: 0, stillAwaited: 0, gaveUp: [], unknown: [], baseUrl: '' };
 	if (due.length === 0) return report;
-	const api = await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 30_000 });
+	const api = await HailuoClient.connect(ctx, { maxRetries: 2, requestTimeoutMs: 30_000 });
 	report.baseUrl = api.baseUrl;
 	const { reads, requests, readError } = await readDue(api, due);
 	report.readRequests = requests;

@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { simplify } from '../tasks/taskRecord';
+import { simplify } from '../records/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
-import { hasMethods, isObject } from '../transport/json';
+import { hasMethods, isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { deliver, readTriggerDownload, refuse } from './answer';
 import { receiveCallback } from './pipeline';

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { readTask } from '../tasks/taskRecord';
-import type { TaskOutcome } from '../tasks/taskRecord';
+import { readTask } from '../records/taskRecord';
+import type { TaskOutcome } from '../records/taskRecord';
 import { DEFAULT_BASE_URL } from '../transport/apiFacts';
 import { callbackApi, isRejection, mayStillEnd, readCallback, verifyCallback } from './receive';
 import type { Callback, Rejection } from './receive';

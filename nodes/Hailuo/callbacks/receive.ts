@@ -4,12 +4,12 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { readTask } from '../tasks/taskRecord';
-import type { TaskOutcome } from '../tasks/taskRecord';
+import { readTask } from '../records/taskRecord';
+import type { TaskOutcome } from '../records/taskRecord';
 import { stopsTheRun } from '../transport/apiErrors';
 import { TASK_ID_PATTERN } from '../transport/apiFacts';
-import { HailuoApi } from '../transport/hailuoApi';
-import { isObject } from '../transport/json';
+import { HailuoClient } from '../transport/hailuoClient';
+import { isObject } from '../transport/shapes';
 import { errorText, httpCodeOf } from '../transport/nodeErrors';
 import { readShared } from './sharedReads';
 
@@ -161,7 +161,7 @@ function videoUrlsOf(body: IDataObject): string[] {
  * Reads the task back from the API. Refuses the callback when the API does not
  * know the task, says it is still running, or disagrees with the body's video.
  */
-export async function verifyCallback(api: HailuoApi, callback: Callback): Promise<Verified | Rejection> {
+export async function verifyCallback(api: HailuoClient, callback: Callback): Promise<Verified | Rejection> {
 	let record: IDataObject;
 	try {
 		record = await readShared(api, callback.taskId);
@@ -191,9 +191,9 @@ export async function verifyCallback(api: HailuoApi, callback: Callback): Promis
  * for the answer. A credential that cannot be used is a refusal: thrown from a
  * webhook, it would make n8n start (or resume) the workflow in error.
  */
-export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoApi | Rejection> {
+export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoClient | Rejection> {
 	try {
-		return await HailuoApi.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
+		return await HailuoClient.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
 	} catch (error) {
 		ctx.logger.warn(`Hailuo callback refused (500): the credential cannot be used: ${errorText(error)}`);
 		return rejected(500, 'The Hailuo API credential of this node cannot be used; see the n8n log.');

@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { leadsToTrigger, shown } from './callbackUrl';
 import { MAX_REGISTERED_PER_REQUEST, registrationBody } from './triggerMessages';

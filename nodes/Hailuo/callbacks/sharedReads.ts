@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { readTasks } from '../tasks/polling';
-import type { TaskRead } from '../tasks/polling';
+import { readTasks } from '../records/polling';
+import type { TaskRead } from '../records/polling';
 import { BATCH_LIMIT, CREDENTIAL_NAME } from '../transport/apiFacts';
-import type { HailuoApi } from '../transport/hailuoApi';
+import type { HailuoClient } from '../transport/hailuoClient';
 
 /**
  * Callbacks that arrive together share their verification reads. Up to
@@ -18,7 +18,7 @@ import type { HailuoApi } from '../transport/hailuoApi';
 const MAX_IN_FLIGHT = 4;
 
 interface Waiter {
-	api: HailuoApi;
+	api: HailuoClient;
 	taskId: string;
 	resolve: (record: IDataObject) => void;
 	reject: (error: unknown) => void;
@@ -32,7 +32,7 @@ interface Lane {
 /** Per credential and Base URL: reads of one account only ever share a request. */
 const lanes = new Map<string, Lane>();
 
-function laneOf(api: HailuoApi): Lane {
+function laneOf(api: HailuoClient): Lane {
 	const key = `${api.baseUrl} ${api.ctx.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? ''}`;
 	let lane = lanes.get(key);
 	if (!lane) {
@@ -74,7 +74,7 @@ async function run(lane: Lane, batch: Waiter[]) {
 }
 
 /** The task's record, read together with the other callbacks' tasks of the same moment. */
-export async function readShared(api: HailuoApi, taskId: string): Promise<IDataObject> {
+export async function readShared(api: HailuoClient, taskId: string): Promise<IDataObject> {
 	const lane = laneOf(api);
 	return await new Promise<IDataObject>((resolve, reject) => {
 		const waiter: Waiter = { api, taskId, resolve, reject };

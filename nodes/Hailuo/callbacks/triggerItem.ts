@@ -1,9 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../transport/apiFacts';
-import { isObject } from '../transport/json';
-import { simplify } from '../tasks/taskRecord';
-import type { TaskOutcome } from '../tasks/taskRecord';
+import { isObject } from '../transport/shapes';
+import { simplify } from '../records/taskRecord';
+import type { TaskOutcome } from '../records/taskRecord';
 
 /**
  * What a Hailuo Trigger hands its workflow for a task, whichever way the

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 
 /**
  * The package's own requests to a Hailuo Trigger's URL, beside the API's

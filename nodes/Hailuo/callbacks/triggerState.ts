@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { TASK_ID_PATTERN } from '../transport/apiFacts';
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 
 /**
  * What a Hailuo Trigger knows of its tasks, kept in the workflow's static

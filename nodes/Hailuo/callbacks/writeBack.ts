@@ -2,7 +2,7 @@ import { sleep } from 'n8n-workflow';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../transport/apiFacts';
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { SIGNATURE_HEADER, signature, signedBody } from './triggerMessages';
 import { PROCESS_ID, takeUnconfirmed, triggerKey } from './triggerState';

@@ -1,16 +1,16 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { downloadVideo, nothingToDownload } from '../tasks/download';
-import type { DownloadSettings } from '../tasks/download';
-import type { PolledTask } from '../tasks/polling';
-import { firstVideoUrl, simplify, unknownTask } from '../tasks/taskRecord';
-import type { TaskOutcome } from '../tasks/taskRecord';
+import { downloadVideo, nothingToDownload } from '../records/download';
+import type { DownloadSettings } from '../records/download';
+import type { PolledTask } from '../records/polling';
+import { firstVideoUrl, simplify, unknownTask } from '../records/taskRecord';
+import type { TaskOutcome } from '../records/taskRecord';
 import { asNodeError } from '../transport/nodeErrors';
+import type { ItemError } from '../transport/nodeErrors';
 import { mapBounded } from './concurrency';
 import type { RunSettings } from './settings';
 
-type ItemError = NodeApiError | NodeOperationError;
 
 /**
  * The output of a run: items in input order, each paired with its input item.

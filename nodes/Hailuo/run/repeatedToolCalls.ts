@@ -1,9 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { requestIdentity } from '../transport/hailuoApi';
-import type { GenerateRequest } from '../transport/hailuoApi';
-import { isObject } from '../transport/json';
+import { requestIdentity } from '../transport/hailuoClient';
+import type { GenerateRequest } from '../transport/hailuoClient';
+import { isObject } from '../transport/shapes';
 import { REPEAT_WINDOW_MINUTES } from './asTool';
 
 /**

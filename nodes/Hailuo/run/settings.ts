@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DownloadSettings } from '../tasks/download';
+import type { DownloadSettings } from '../records/download';
 import { isOfficialApi } from '../transport/addresses';
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 import { MCP_CLIENT_TIMEOUT_SECONDS, TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
 import { InputError } from './inputChecks';
 import type { SpendCapSettings } from './toolSpendCap';

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { HailuoApi } from '../transport/hailuoApi';
+import { HailuoClient } from '../transport/hailuoClient';
 import { ItemResults } from './itemResults';
 import { readRunSettings } from './settings';
 import type { RunSettings } from './settings';
 
 export interface Run {
 	settings: RunSettings;
-	api: HailuoApi;
+	api: HailuoClient;
 	results: ItemResults;
 	signal: AbortSignal | undefined;
 }
@@ -16,6 +16,6 @@ export interface Run {
 export async function startRun(ctx: IExecuteFunctions, polls: boolean): Promise<Run> {
 	const settings = readRunSettings(ctx, polls);
 	const signal = ctx.getExecutionCancelSignal();
-	const api = await HailuoApi.connect(ctx, { ...settings, signal, deadline: settings.answerBy });
+	const api = await HailuoClient.connect(ctx, { ...settings, signal, deadline: settings.answerBy });
 	return { settings, api, signal, results: new ItemResults(ctx, ctx.getInputData().length) };
 }

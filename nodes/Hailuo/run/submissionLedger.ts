@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
-import { requestIdentity } from '../transport/hailuoApi';
-import type { GenerateRequest } from '../transport/hailuoApi';
-import { isObject } from '../transport/json';
+import { requestIdentity } from '../transport/hailuoClient';
+import type { GenerateRequest } from '../transport/hailuoClient';
+import { isObject } from '../transport/shapes';
 
 /**
  * The submission ledger: every paid submission is kept where the user and a

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { InputError } from '../../run/inputChecks';
 import { startRun } from '../../run/start';
-import { readTask, simplify } from '../../tasks/taskRecord';
+import { readTask, simplify } from '../../records/taskRecord';
 import { BATCH_LIMIT } from '../../transport/apiFacts';
 import { asNodeError } from '../../transport/nodeErrors';
 

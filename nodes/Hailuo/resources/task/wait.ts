@@ -4,7 +4,7 @@ import { toolPendingHint } from '../../run/asTool';
 import { settleAll } from '../../run/itemResults';
 import { readDownload, waitBudgetMs } from '../../run/settings';
 import { startRun } from '../../run/start';
-import { pollTasks } from '../../tasks/polling';
+import { pollTasks } from '../../records/polling';
 import { asNodeError } from '../../transport/nodeErrors';
 import { readTaskIdPerItem } from './taskIdInput';
 

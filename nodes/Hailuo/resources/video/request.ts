@@ -5,7 +5,7 @@ import { pauseCallbackUrl } from '../../callbacks/pause';
 import { InputError } from '../../run/inputChecks';
 import { PROMPT_MAX_LENGTH } from '../../run/limits';
 import { readOptions } from '../../run/settings';
-import type { GenerateRequest } from '../../transport/hailuoApi';
+import type { GenerateRequest } from '../../transport/hailuoClient';
 import { OTHER_MODEL } from './fields';
 import type { VideoOperation } from './fields';
 

@@ -12,7 +12,7 @@ import type { Run } from '../../run/start';
 import type { SubmissionLedger } from '../../run/submissionLedger';
 import { ToolSpendCap } from '../../run/toolSpendCap';
 import { createdNoTask, stopsTheRun } from '../../transport/apiErrors';
-import type { GenerateRequest, HailuoApi } from '../../transport/hailuoApi';
+import type { GenerateRequest, HailuoClient } from '../../transport/hailuoClient';
 import { asNodeError, cancelled } from '../../transport/nodeErrors';
 import { alreadySent, guardSpend, withSubmittedTasks } from './guards';
 
@@ -53,7 +53,7 @@ interface Books {
 
 async function submitAll(
 	ctx: IExecuteFunctions,
-	api: HailuoApi,
+	api: HailuoClient,
 	submissions: Submission[],
 	results: ItemResults,
 	settings: RunSettings,

@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { stopsTheRun } from '../transport/apiErrors';
 import { BATCH_LIMIT } from '../transport/apiFacts';
-import { sleepOrCancel } from '../transport/hailuoApi';
-import type { HailuoApi } from '../transport/hailuoApi';
+import { sleepOrCancel } from '../transport/hailuoClient';
+import type { HailuoClient } from '../transport/hailuoClient';
 import { asNodeError, errorText, httpCodeOf } from '../transport/nodeErrors';
 import type { ItemError } from '../transport/nodeErrors';
 import { readTask, unknownTask } from './taskRecord';
@@ -52,7 +52,7 @@ function chunks<T>(values: T[], size: number): T[][] {
  * account itself is refused (a revoked token), since no task can be read then.
  */
 export async function pollTasks(
-	api: HailuoApi,
+	api: HailuoClient,
 	taskIds: string[],
 	settings: PollSettings,
 ): Promise<Map<string, PolledTask>> {
@@ -100,7 +100,7 @@ function batchActionRefused(error: unknown): boolean {
  * would be), or when the batch read fails otherwise (after the API module's
  * retries); anything else is the task's own read.
  */
-export async function readTasks(api: HailuoApi, ids: string[]): Promise<Map<string, TaskRead>> {
+export async function readTasks(api: HailuoClient, ids: string[]): Promise<Map<string, TaskRead>> {
 	let records = new Map<string, IDataObject>();
 	try {
 		records = await api.retrieveBatch(ids);
@@ -124,7 +124,7 @@ export async function readTasks(api: HailuoApi, ids: string[]): Promise<Map<stri
 	return reads;
 }
 
-async function pollBatch(api: HailuoApi, ids: string[], tasks: Map<string, PolledTask>, createdHere: boolean) {
+async function pollBatch(api: HailuoClient, ids: string[], tasks: Map<string, PolledTask>, createdHere: boolean) {
 	let reads: Map<string, TaskRead>;
 	try {
 		reads = await readTasks(api, ids);

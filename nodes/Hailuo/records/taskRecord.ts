@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../transport/json';
+import { isObject } from '../transport/shapes';
 
 /**
  * What a task record or a final result means: finished or not, succeeded or

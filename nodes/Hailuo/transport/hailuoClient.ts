@@ -12,7 +12,7 @@ import type {
 import { NOT_SENT_CODES, apiError, isAccountProblem, isTransient } from './apiErrors';
 import type { Failure } from './apiErrors';
 import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, REQUEST_DEFAULTS, STATUS_OF_CODE } from './apiFacts';
-import { isObject } from './json';
+import { isObject } from './shapes';
 import { asNodeError, cancelled } from './nodeErrors';
 
 /**
@@ -149,16 +149,16 @@ export function readAnswer(status: number, body: unknown, headers: IDataObject =
 	};
 }
 
-export class HailuoApi {
+export class HailuoClient {
 	private constructor(
 		readonly ctx: ApiContext,
 		readonly baseUrl: string,
 		private readonly settings: ApiSettings,
 	) {}
 
-	static async connect(ctx: ApiContext, settings: Partial<ApiSettings> = {}): Promise<HailuoApi> {
+	static async connect(ctx: ApiContext, settings: Partial<ApiSettings> = {}): Promise<HailuoClient> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-		return new HailuoApi(ctx, checkBaseUrl(ctx, normaliseBaseUrl(credentials.baseUrl)), {
+		return new HailuoClient(ctx, checkBaseUrl(ctx, normaliseBaseUrl(credentials.baseUrl)), {
 			requestTimeoutMs: settings.requestTimeoutMs ?? REQUEST_DEFAULTS.timeoutSeconds * 1000,
 			maxRetries: settings.maxRetries ?? REQUEST_DEFAULTS.maxRetries,
 			signal: settings.signal,
@@ -171,9 +171,9 @@ export class HailuoApi {
 	 * no retry waits past it and no request outlives it, whatever the API's
 	 * Retry-After or the retries left say.
 	 */
-	until(deadline: number): HailuoApi {
+	until(deadline: number): HailuoClient {
 		const bound = this.settings.deadline === undefined ? deadline : Math.min(this.settings.deadline, deadline);
-		return new HailuoApi(this.ctx, this.baseUrl, { ...this.settings, deadline: bound });
+		return new HailuoClient(this.ctx, this.baseUrl, { ...this.settings, deadline: bound });
 	}
 
 	/** Submit one generation. Returns the task id and the API's answer. */

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { isLocalHost } from '../transport/addresses';
-import { hasMethods } from '../transport/json';
+import { hasMethods } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { firstVideoUrl } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
