@@ -10,16 +10,13 @@ import type {
 
 import { resumeFromCallback } from './callbacks/pause';
 import { nothingToRegister } from './callbacks/webhookRegistration';
+import { operationOf, resourceParameter, subtitleOf } from './descriptions/operations';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
-import { TOOL_DESCRIPTION } from './descriptions/toolTexts';
-import { taskDescription, taskHandlers } from './resources/task/index';
-import { videoDescription, videoHandlers } from './resources/video/index';
+import { taskDescription, taskResource } from './resources/task/index';
+import { videoDescription, videoResource } from './resources/video/index';
 import { CREDENTIAL_NAME } from './transport/apiFacts';
 
-const handlers: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>>> = {
-	video: videoHandlers,
-	task: taskHandlers,
-};
+const RESOURCES = [videoResource, taskResource];
 
 export class Hailuo implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,14 +25,12 @@ export class Hailuo implements INodeType {
 		icon: { light: 'file:hailuo.svg', dark: 'file:hailuo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// The operation's label, not its value (e.g. "Text to Video", not "textToVideo: video").
-		subtitle:
-			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", get: "Get Task", getMany: "Get Many Tasks", wait: "Wait for Task" }[$parameter["operation"]] }}',
+		subtitle: subtitleOf(RESOURCES),
 		description: PANEL_DESCRIPTION,
 		defaults: { name: 'Hailuo' },
 		usableAsTool: {
 			// What an AI Agent reads before calling the tool: how long a call takes and what comes back.
-			replacements: { description: TOOL_DESCRIPTION },
+			replacements: { description: `${videoResource.operations[0].toolText}.` },
 		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -52,17 +47,7 @@ export class Hailuo implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Video', value: 'video' },
-					{ name: 'Task', value: 'task' },
-				],
-				default: 'video',
-			},
+			resourceParameter(RESOURCES, 'video'),
 			...videoDescription,
 			...taskDescription,
 		],
@@ -77,10 +62,10 @@ export class Hailuo implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = String(this.getNodeParameter('resource', 0));
 		const operation = String(this.getNodeParameter('operation', 0));
-		const handler = handlers[resource]?.[operation];
-		if (!handler) {
+		const chosen = operationOf(RESOURCES, resource, operation);
+		if (!chosen) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 		}
-		return [await handler.call(this)];
+		return [await chosen.run.call(this)];
 	}
 }

@@ -1,41 +1,44 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import { operationParameters } from '../../descriptions/operations';
+import type { Resource } from '../../descriptions/operations';
 import { REQUEST_OPTIONS, downloadFields, option, options, optionsCollection, simplifyField } from '../../descriptions/options';
-import { toolActions } from '../../descriptions/toolTexts';
+import { generationText } from '../../descriptions/toolTexts';
 import { promptField } from './fields';
 import { imageToVideo, imageToVideoFields } from './imageToVideo';
 import { textToVideo, textToVideoFields } from './textToVideo';
 
-export const videoHandlers = { textToVideo, imageToVideo };
+/** The Video resource: its operations, each said once. */
+export const videoResource: Resource = {
+	value: 'video',
+	name: 'Video',
+	defaultOperation: 'textToVideo',
+	operations: [
+		{
+			value: 'textToVideo',
+			name: 'Text to Video',
+			description: 'Generate a video from a text prompt',
+			action: 'Generate video from text',
+			subtitle: 'Text to Video',
+			toolText: generationText('Generate a video from a text prompt.'),
+			run: textToVideo,
+		},
+		{
+			value: 'imageToVideo',
+			name: 'Image to Video',
+			description: 'Generate a video that starts from an image',
+			action: 'Generate video from image',
+			subtitle: 'Image to Video',
+			toolText: generationText('Generate a video from a public image URL (the first frame) and a prompt.'),
+			run: imageToVideo,
+		},
+	],
+};
 
 const show = { resource: ['video'] };
 
-const operations: INodePropertyOptions[] = [
-	{
-		name: 'Text to Video',
-		value: 'textToVideo',
-		description: 'Generate a video from a text prompt',
-		action: 'Generate video from text',
-	},
-	{
-		name: 'Image to Video',
-		value: 'imageToVideo',
-		description: 'Generate a video that starts from an image',
-		action: 'Generate video from image',
-	},
-];
-
 export const videoDescription: INodeProperties[] = [
-	toolActions('video', operations),
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show },
-		options: operations,
-		default: 'textToVideo',
-	},
+	...operationParameters(videoResource),
 	promptField(['textToVideo', 'imageToVideo']),
 	...textToVideoFields,
 	...imageToVideoFields,
