@@ -1,6 +1,6 @@
 const http = require('node:http');
 const { request } = require('undici');
-const { hailuoWorkflow } = require('./harness/n8n');
+const { hailuoWorkflow, withNodeContext } = require('./harness/n8n');
 const { TOKEN, useInstance } = require('./harness/fixtures');
 const { waitFor } = require('./harness/wait');
 
@@ -238,18 +238,6 @@ describe('Completion: Pause Until Callback', () => {
 });
 
 /** Runs `fn` with n8n's node execution context changed as an older n8n has it (`member` replaced on its prototype). */
-async function withNodeContext(member, descriptor, fn) {
-	const { ExecuteContext } = require('n8n-core');
-	let owner = ExecuteContext.prototype;
-	while (!Object.getOwnPropertyDescriptor(owner, member)) owner = Object.getPrototypeOf(owner);
-	const original = Object.getOwnPropertyDescriptor(owner, member);
-	Object.defineProperty(owner, member, { configurable: true, ...descriptor });
-	try {
-		await fn();
-	} finally {
-		Object.defineProperty(owner, member, original);
-	}
-}
 
 /** Runs `fn` while this n8n's resume URLs point at a server answering with `handler` (a worker's health port, a form redirect). */
 async function withResumeUrlsServedBy(handler, fn) {

@@ -386,9 +386,10 @@ async function handle(instance, req, res) {
 		headers: req.headers,
 		query: Object.fromEntries(url.searchParams),
 		params: {},
-		rawBody,
 		body: {},
 	};
+	// n8n keeps the unparsed body beside the parsed one; `instance.rawBodyAbsent` plays an n8n that does not.
+	if (!instance.rawBodyAbsent) request.rawBody = rawBody;
 	// As n8n's body parser: a form body becomes an object of its fields (a JSON text sent as a form: one key holding it).
 	if (/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') && rawBody.length > 0) {
 		request.body = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
@@ -555,4 +556,21 @@ async function useFilesystemBinaryData() {
 	return service;
 }
 
-module.exports = { runHailuo, hailuoWorkflow, loopWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData, useMemoryDeduplication };
+/**
+ * Runs `fn` while every node context has `member` replaced (`descriptor`, as
+ * Object.defineProperty takes it): a part of n8n made absent or different.
+ */
+async function withNodeContext(member, descriptor, fn) {
+	const { ExecuteContext } = require('n8n-core');
+	let owner = ExecuteContext.prototype;
+	while (!Object.getOwnPropertyDescriptor(owner, member)) owner = Object.getPrototypeOf(owner);
+	const original = Object.getOwnPropertyDescriptor(owner, member);
+	Object.defineProperty(owner, member, { configurable: true, ...descriptor });
+	try {
+		await fn();
+	} finally {
+		Object.defineProperty(owner, member, original);
+	}
+}
+
+module.exports = { withNodeContext, runHailuo, hailuoWorkflow, loopWorkflow, Instance, loadPackage, PACKAGE, useFilesystemBinaryData, useMemoryDeduplication };

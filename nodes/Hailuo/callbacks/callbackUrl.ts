@@ -2,8 +2,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { InputError } from '../run/inputChecks';
 import { isPlaceholderHost } from '../transport/addresses';
-import { isObject } from '../transport/shapes';
+import { saysNotRegistered } from '../transport/n8nInternals';
 import { errorText } from '../transport/nodeErrors';
+import { isObject } from '../transport/shapes';
 import { PING_BODY, TRIGGER_WEBHOOK_PATH, isPong } from './triggerMessages';
 
 /**
@@ -124,8 +125,7 @@ async function probe(ctx: IExecuteFunctions, url: string): Promise<Undeliverable
 /** Answers that say for sure that no callback would be taken. */
 const ANSWERS: ReadonlyArray<Undeliverable & { means: (status: number, body: unknown) => boolean }> = [
 	{
-		// n8n's own answer for a production URL no active workflow listens on.
-		means: (status, body) => status === 404 && /is not registered/.test(messageOf(body)),
+		means: saysNotRegistered,
 		problem: 'leads to no published Hailuo Trigger: n8n answers that nothing listens on this URL',
 		hint: "Publish the workflow of the Hailuo Trigger (Publish on n8n 2.x, Activate on 1.x), or copy the Production URL of the trigger you meant: the part after /webhook/ names one trigger node, and changes when the node is copied into another workflow.",
 	},
@@ -136,8 +136,4 @@ const ANSWERS: ReadonlyArray<Undeliverable & { means: (status: number, body: unk
 	},
 ];
 
-function messageOf(body: unknown): string {
-	if (typeof body === 'string') return body;
-	return isObject(body) && typeof body.message === 'string' ? body.message : '';
-}
 

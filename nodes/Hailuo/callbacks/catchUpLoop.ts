@@ -1,4 +1,4 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IHookFunctions,
@@ -11,6 +11,7 @@ import type {
 
 import { readTask } from '../records/taskRecord';
 import { CREDENTIAL_NAME } from '../transport/apiFacts';
+import { sleepUnlessAborted } from '../transport/n8nInternals';
 import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { attachVideo, readTriggerDownload } from './answer';
@@ -124,7 +125,7 @@ class CatchUp implements LiveCatchUp {
 		let waitMs = FIRST_ROUND_MS;
 		while (!this.stop.signal.aborted) {
 			try {
-				await sleep(waitMs, this.stop.signal);
+				await sleepUnlessAborted(waitMs, this.stop.signal);
 			} catch {
 				return;
 			}

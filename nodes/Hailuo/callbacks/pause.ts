@@ -4,8 +4,9 @@ import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunc
 
 import { simplify } from '../records/taskRecord';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
-import { hasMethods, isObject } from '../transport/shapes';
+import { executionCustomData } from '../transport/n8nInternals';
 import { errorText } from '../transport/nodeErrors';
+import { isObject } from '../transport/shapes';
 import { deliver, readTriggerDownload, refuse } from './answer';
 import { receiveCallback } from './pipeline';
 import { rejected } from './receive';
@@ -96,23 +97,6 @@ export async function resumeUrl(ctx: IExecuteFunctions, baseUrl: string): Promis
 		});
 	}
 	return url;
-}
-
-interface CustomData {
-	set(key: string, value: string): void;
-}
-
-function isCustomData(value: unknown): value is CustomData {
-	return hasMethods(value, 'set');
-}
-
-/** n8n 2.x gives nodes `customData`; 1.x only `$execution.customData`, which writes the same store. */
-function executionCustomData(ctx: IExecuteFunctions): CustomData | undefined {
-	const direct: unknown = 'customData' in ctx ? ctx.customData : undefined;
-	if (isCustomData(direct)) return direct;
-	const execution: unknown = ctx.getWorkflowDataProxy(0).$execution;
-	const proxied: unknown = typeof execution === 'object' && execution !== null && 'customData' in execution ? execution.customData : undefined;
-	return isCustomData(proxied) ? proxied : undefined;
 }
 
 /**

@@ -9,8 +9,9 @@ import type { TaskOutcome } from '../records/taskRecord';
 import { stopsTheRun } from '../transport/apiErrors';
 import { TASK_ID_PATTERN } from '../transport/apiFacts';
 import { HailuoClient } from '../transport/hailuoClient';
-import { isObject } from '../transport/shapes';
+import { rawBodyOf } from '../transport/n8nInternals';
 import { errorText, httpCodeOf } from '../transport/nodeErrors';
+import { isObject } from '../transport/shapes';
 import { readShared } from './sharedReads';
 
 /**
@@ -69,9 +70,7 @@ function formHeldJson(body: unknown): string | undefined {
 export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 	const request = ctx.getRequestObject();
 	const declared = Number(request.headers['content-length'] ?? 0);
-	// n8n keeps the unparsed body beside the parsed one; express's type does not know it.
-	const rawBody: unknown = 'rawBody' in request ? request.rawBody : undefined;
-	const raw = Buffer.isBuffer(rawBody) ? rawBody : undefined;
+	const raw = rawBodyOf(ctx);
 	if (declared > MAX_CALLBACK_BYTES || (raw && raw.length > MAX_CALLBACK_BYTES)) {
 		return rejected(400, `Body too large: a Hailuo callback is at most ${MAX_CALLBACK_BYTES} bytes.`);
 	}

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { SHOWN_IN_NO_VERSION } from '../transport/n8nInternals';
+
 /**
  * An operation of the Hailuo node, said once: everything the panel, the
  * node's subtitle, a model (the node as a tool) and the node's execute() know
@@ -52,7 +54,7 @@ export function operationParameters(resource: Resource): INodeProperties[] {
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show: { resource: [resource.value], '@version': [0] } },
+			displayOptions: { show: { resource: [resource.value], ...SHOWN_IN_NO_VERSION } },
 			options: resource.operations.map((operation, i) => ({ ...options[i], action: operation.toolText })),
 			// Never shown, so never set: the value comes from the Operation parameter the editor shows.
 			default: '',

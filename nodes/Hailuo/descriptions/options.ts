@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { LIMITS } from '../run/limits';
+import { NOT_AS_TOOL, ONLY_AS_TOOL } from '../transport/n8nInternals';
 import { SPEND_PERIODS } from '../run/toolSpendCap';
 
 /** Options shared by several operations, defined once and picked per operation. */
@@ -30,7 +31,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		typeOptions: { minValue: LIMITS.timeoutSeconds.min },
 		default: 900,
 		description: 'How long to wait for the videos before giving up waiting (the tasks keep running)',
-		displayOptions: { show: { '@tool': [false] } },
+		displayOptions: { show: NOT_AS_TOOL },
 	},
 	// A tool's own Timeout: adding the node's would pre-fill 900 s, far past what an MCP client waits.
 	toolTimeout: {
@@ -41,7 +42,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		default: 45,
 		description:
 			"How long a tool call may take, counted from its start, before it answers with the task ID (the video keeps being made; the Task > Wait tool picks it up). MCP clients give up on a call after 60 s by default: past that, the video is paid for and its task ID never reaches the model. Raise it only for a caller that waits longer, such as n8n's AI Agent.",
-		displayOptions: { show: { '@tool': [true] } },
+		displayOptions: { show: ONLY_AS_TOOL },
 	},
 	onTimeout: {
 		displayName: 'On Timeout',
@@ -96,7 +97,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		default: 50,
 		description:
 			'How many videos this tool may pay for across all its calls in the period below; a call past it is refused before anything is paid. Guards against an agent calling in a loop, or anyone holding the MCP server\'s token.',
-		displayOptions: { show: { '@tool': [true] } },
+		displayOptions: { show: ONLY_AS_TOOL },
 	},
 	toolMaxVideosPeriod: {
 		displayName: 'Max Videos Period',
@@ -105,7 +106,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		options: SPEND_PERIODS.map(({ name, value }) => ({ name, value })),
 		default: 'day',
 		description: "The period 'Max Videos (All Calls)' counts over: each clock hour, or each day from midnight UTC",
-		displayOptions: { show: { '@tool': [true] } },
+		displayOptions: { show: ONLY_AS_TOOL },
 	},
 	requestTimeout: {
 		displayName: 'Request Timeout (Seconds)',

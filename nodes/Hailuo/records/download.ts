@@ -2,8 +2,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { isLocalHost } from '../transport/addresses';
-import { hasMethods } from '../transport/shapes';
+import { storedBytes } from '../transport/n8nInternals';
 import { errorText } from '../transport/nodeErrors';
+import { hasMethods } from '../transport/shapes';
 import { firstVideoUrl } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
@@ -50,19 +51,6 @@ function isStream(body: unknown): body is ResponseStream {
 	return hasMethods(body, 'pipe', 'destroy');
 }
 
-/**
- * How many bytes n8n stored. 2.x reports `bytes`; 1.x only a rounded
- * `fileSize`, so the exact figure comes from the file's metadata (filesystem
- * and database modes) or from the base64 data (memory mode).
- */
-async function storedBytes(ctx: Context, file: IBinaryData): Promise<number> {
-	if (typeof file.bytes === 'number') return file.bytes;
-	if (file.id) {
-		const metadata = await ctx.helpers.getBinaryMetadata(file.id);
-		return Number(metadata.fileSize);
-	}
-	return Buffer.byteLength(file.data, 'base64');
-}
 
 const MAX_REDIRECTS = 5;
 /** What a CDN sends instead of a video: an error or "link expired" page, a JSON error. */

@@ -4,6 +4,7 @@ import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
 import { requestIdentity } from '../transport/hailuoClient';
 import type { GenerateRequest } from '../transport/hailuoClient';
+import { retriedExecution, runIndex } from '../transport/n8nInternals';
 import { isObject } from '../transport/shapes';
 
 /**
@@ -62,16 +63,6 @@ function runMarker(execution: string, runIndex: number, key: string): string {
 	return `hailuo-sent:${execution}:run${runIndex}:${key}`;
 }
 
-/**
- * The execution a Retry repeats. n8n 2.x keeps it on the run's lifecycle hooks
- * and gives nodes no public way to read it; n8n 1.x keeps it nowhere a node can
- * reach. Without it, a Retry goes by markers of any earlier execution.
- */
-function retriedExecution(ctx: IExecuteFunctions): string | undefined {
-	if (!('additionalData' in ctx) || !isObject(ctx.additionalData)) return undefined;
-	const hooks: unknown = ctx.additionalData.hooks;
-	return isObject(hooks) && typeof hooks.retryOf === 'string' && hooks.retryOf !== '' ? hooks.retryOf : undefined;
-}
 
 export class SubmissionLedger {
 	/** Markers this run wrote (they were not there yet): taken back when the submission certainly created nothing. */
@@ -108,8 +99,7 @@ export class SubmissionLedger {
 		this.markersWork = typeof execution === 'string' && execution !== '';
 		this.markersWereThere = this.markersWork;
 		this.execution = typeof execution === 'string' && execution !== '' ? execution : 'none';
-		const runIndex: unknown = typeof ctx.getWorkflowDataProxy === 'function' ? ctx.getWorkflowDataProxy(0).$runIndex : undefined;
-		this.runIndex = typeof runIndex === 'number' ? runIndex : 0;
+		this.runIndex = runIndex(ctx);
 		this.retriedExecution = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
 	}
 

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -12,8 +12,9 @@ import type {
 import { NOT_SENT_CODES, apiError, isAccountProblem, isTransient } from './apiErrors';
 import type { Failure } from './apiErrors';
 import { BACKOFF, BATCH_LIMIT, CREDENTIAL_NAME, DEFAULT_BASE_URL, REQUEST_DEFAULTS, STATUS_OF_CODE } from './apiFacts';
-import { isObject } from './shapes';
+import { sleepUnlessAborted } from './n8nInternals';
 import { asNodeError, cancelled } from './nodeErrors';
+import { isObject } from './shapes';
 
 /**
  * The only module that talks to the Hailuo API: requests, error mapping and
@@ -322,7 +323,7 @@ function describe(failure: Failure): string {
 export async function sleepOrCancel(ctx: ApiContext, ms: number, signal?: AbortSignal): Promise<void> {
 	if (signal?.aborted) throw cancelled(ctx.getNode());
 	try {
-		await sleep(ms, signal);
+		await sleepUnlessAborted(ms, signal);
 	} catch (error) {
 		throw signal?.aborted ? cancelled(ctx.getNode()) : asNodeError(ctx.getNode(), error);
 	}
