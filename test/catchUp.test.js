@@ -7,7 +7,7 @@
 const { TOKEN, useInstance } = require('./harness/fixtures');
 const triggers = require('./harness/triggers');
 const { post } = triggers;
-const { signature, signedBody, SIGNATURE_HEADER } = require('../dist/nodes/Hailuo/callbacks/triggerMessages');
+const { signedMessage } = require('../dist/nodes/Hailuo/trigger/messages');
 
 const context = useInstance({ generationMs: 60_000 });
 const { sim } = context;
@@ -19,11 +19,10 @@ function activeTrigger(parameters = {}, options = {}) {
 	const { url, wf } = triggers.activeTrigger(n8n, parameters, options);
 	const key = `${wf.workflow.id ?? ''}:${wf.workflow.getNode('Hailuo Trigger').id}`;
 	const signed = async (kind, processId, settled = [], { token = TOKEN, at } = {}) => {
-		const body = signedBody(kind, processId, settled);
-		if (at !== undefined) body.at = at;
-		return await post(url, body, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature(token, key, body) });
+		const { body, headers } = signedMessage(token, key, { kind, processId, settled, at });
+		return await post(url, body, { 'content-type': 'application/json', ...headers });
 	};
-	return { url, wf, signed, stored: () => wf.workflow.staticData['node:Hailuo Trigger'] };
+	return { url, wf, key, signed, stored: () => wf.workflow.staticData['node:Hailuo Trigger'] };
 }
 
 const submit = (prompts, callbackUrl) => triggers.submitWithCallback(n8n, callbackUrl, prompts);
@@ -50,12 +49,12 @@ describe('Hailuo Trigger catch-up (webhook side)', () => {
 
 	test('a catch-up request must be signed with the trigger credential, for this trigger, and recent', async () => {
 		const trigger = activeTrigger();
-		expect((await post(trigger.url, signedBody('catchUp', 'p1', []))).status).toBe(401);
+		expect((await post(trigger.url, signedMessage(TOKEN, trigger.key, { kind: 'catchUp', processId: 'p1', settled: [] }).body)).status).toBe(401);
 		expect((await trigger.signed('catchUp', 'p1', [], { token: 'another-token' })).status).toBe(401);
 		expect((await trigger.signed('catchUp', 'p1', [], { at: Date.now() - 10 * 60_000 })).status).toBe(401);
 		const other = activeTrigger();
-		const body = signedBody('catchUp', 'p1', []);
-		const forOther = await post(trigger.url, body, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature(TOKEN, `${other.wf.workflow.id ?? ''}:${other.wf.workflow.getNode('Hailuo Trigger').id}`, body) });
+		const { body, headers } = signedMessage(TOKEN, other.key, { kind: 'catchUp', processId: 'p1', settled: [] });
+		const forOther = await post(trigger.url, body, { 'content-type': 'application/json', ...headers });
 		expect(forOther.status).toBe(401);
 		expect((await trigger.signed('catchUp', 'p1')).json).toMatchObject({ due: 0, readRequests: 0, caughtUp: [] });
 		expect(reads()).toBe(0);

@@ -18,7 +18,7 @@ const { NodeHelpers } = require('n8n-workflow');
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const DIR = process.env.HAILUO_EXAMPLES_DIR ? path.resolve(process.env.HAILUO_EXAMPLES_DIR) : path.join(ROOT, 'examples');
-const { TRIGGER_WEBHOOK_PATH } = require(path.join(DIST, 'nodes/Hailuo/callbacks/triggerMessages.js'));
+const { TRIGGER_WEBHOOK_PATH } = require(path.join(DIST, 'nodes/Hailuo/trigger/messages.js'));
 
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 

@@ -1,7 +1,7 @@
 /**
  * The folder tree is the architecture: CONTRIBUTING.md's layout block lists
  * every source file and folder (and nothing that is gone), imports point one
- * way (nodes -> resources -> callbacks/run -> records -> transport), and no
+ * way (nodes -> resources -> trigger -> callbacks/descriptions -> run -> records -> transport), and no
  * imports form a circle.
  */
 const fs = require('node:fs');
@@ -40,14 +40,15 @@ function imports(file) {
 
 /** The layer of a file: an import may only go to a lower one, or stay in its folder. */
 const LAYERS = [
-	['nodes/Hailuo/resources/', 5],
+	['nodes/Hailuo/resources/', 6],
+	['nodes/Hailuo/trigger/', 5],
 	['nodes/Hailuo/callbacks/', 4],
 	['nodes/Hailuo/descriptions/', 4],
 	['nodes/Hailuo/run/', 3],
 	['nodes/Hailuo/records/', 2],
 	['nodes/Hailuo/transport/', 1],
-	['nodes/Hailuo/', 6],
-	['credentials/', 6],
+	['nodes/Hailuo/', 7],
+	['credentials/', 7],
 ];
 const layerOf = (file) => LAYERS.find(([prefix]) => file.startsWith(prefix));
 
@@ -59,7 +60,7 @@ test('the layout block lists every source file and folder, and nothing that does
 	expect([...SOURCES, ...folders].filter((p) => !listed.includes(p))).toEqual([]);
 });
 
-test('imports point down the layers (nodes -> resources -> callbacks/run -> records -> transport), never up or sideways', () => {
+test('imports point down the layers (nodes -> resources -> trigger -> callbacks/descriptions -> run -> records -> transport), never up or sideways', () => {
 	const wrong = [];
 	for (const file of SOURCES) {
 		const [folder, layer] = layerOf(file);

@@ -8,8 +8,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { resumeFromCallback } from './callbacks/pause';
-import { nothingToRegister } from './callbacks/webhookRegistration';
+import { nothingToRegister, resumeFromCallback } from './callbacks/pause';
 import { operationOf, resourceParameter, subtitleOf } from './descriptions/operations';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
 import { taskDescription, taskResource } from './resources/task/index';

@@ -8,14 +8,13 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_CATCH_UP_MINUTES, startCatchUp } from './callbacks/catchUpLoop';
-import { TRIGGER_EVENTS } from './callbacks/triggerItem';
-import { TRIGGER_WEBHOOK_PATH } from './callbacks/triggerMessages';
-import { triggerWebhook } from './callbacks/triggerWebhook';
-import { learnOwnUrl } from './callbacks/webhookRegistration';
 import { downloadFields } from './descriptions/options';
 import { PANEL_DESCRIPTION } from './descriptions/panel';
 import { CREDENTIAL_NAME } from './transport/apiFacts';
+import { DEFAULT_CATCH_UP_MINUTES, startCatchUp } from './trigger/catchUp';
+import { TRIGGER_EVENTS } from './trigger/item';
+import { TRIGGER_WEBHOOK_PATH, learnOwnUrl } from './trigger/messages';
+import { triggerWebhook } from './trigger/webhook';
 
 export class HailuoTrigger implements INodeType {
 	description: INodeTypeDescription = {

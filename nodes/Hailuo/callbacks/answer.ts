@@ -1,4 +1,4 @@
-import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { InputError } from '../run/inputChecks';
 import { readDownloadSettings } from '../run/settings';
@@ -7,7 +7,6 @@ import type { DownloadContext, DownloadSettings } from '../records/download';
 import type { TaskOutcome } from '../records/taskRecord';
 import { errorText } from '../transport/nodeErrors';
 import type { Rejection } from './receive';
-import type { TriggerParameters } from './triggerItem';
 
 /**
  * How a callback request is answered: refused with its status and message,
@@ -20,20 +19,6 @@ export function refuse(ctx: IWebhookFunctions, rejection: Rejection): IWebhookRe
 	const response = ctx.getResponseObject();
 	response.status(rejection.status).json({ accepted: false, message: rejection.message });
 	return { noWebhookResponse: true };
-}
-
-/**
- * A trigger's refusal. While a user tests the trigger in the editor, it also
- * comes out as an item, so a wrong secret or a forged body shows up there
- * instead of leaving the editor listening in silence. (Never for a paused
- * execution, which runs in 'manual' mode too when started from the editor: a
- * forged call must not resume it.)
- */
-export function refuseTriggerCall(ctx: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
-	const answered = refuse(ctx, rejection);
-	if (ctx.getMode() !== 'manual') return answered;
-	const item = { accepted: false, status: rejection.status, reason: rejection.message };
-	return { ...answered, workflowData: [[{ json: item }]] };
 }
 
 /**
@@ -82,8 +67,14 @@ export async function attachVideo(
 	}
 }
 
+/** A node's settings as any context reads them: a webhook request, the trigger's catch-up. */
+export interface NodeParameters {
+	getNode(): INode;
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+}
+
 /** Download settings of a trigger (webhook call or catch-up), or of a paused node resuming. */
-export function readTriggerDownload(ctx: TriggerParameters, baseUrl: string) {
+export function readTriggerDownload(ctx: NodeParameters, baseUrl: string) {
 	return readDownloadSettings(
 		(name, fallback) => ctx.getNodeParameter(name, fallback),
 		new InputError(ctx.getNode(), 0),

@@ -8,8 +8,7 @@ import { executionCustomData } from '../transport/n8nInternals';
 import { errorText } from '../transport/nodeErrors';
 import { isObject } from '../transport/shapes';
 import { deliver, readTriggerDownload, refuse } from './answer';
-import { receiveCallback } from './pipeline';
-import { rejected } from './receive';
+import { receiveCallback, rejected } from './receive';
 
 /**
  * "Pause Until Callback": the node submits with this execution's resume URL as
@@ -21,6 +20,23 @@ import { rejected } from './receive';
  * cannot read what execute() produced before the pause, so it could not know
  * the other items' tasks. Several items are refused before anything is paid.
  */
+
+/**
+ * The Hailuo node's webhook lifecycle, which n8n calls on activation. The Hailuo API has no
+ * webhook registry: each task carries its own callback_url when it is
+ * submitted, so there is nothing to create, check or delete at the provider.
+ */
+export const nothingToRegister = {
+	async checkExists(): Promise<boolean> {
+		return true;
+	},
+	async create(): Promise<boolean> {
+		return true;
+	},
+	async delete(): Promise<boolean> {
+		return true;
+	},
+};
 
 export function assertSingleItem(ctx: IExecuteFunctions, count: number) {
 	if (count <= 1) return;

@@ -1,18 +1,15 @@
 import { createHash, timingSafeEqual } from 'crypto';
-import type {
-	IDataObject,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { readShared } from '../records/polling';
 import { readTask } from '../records/taskRecord';
 import type { TaskOutcome } from '../records/taskRecord';
 import { stopsTheRun } from '../transport/apiErrors';
-import { TASK_ID_PATTERN } from '../transport/apiFacts';
+import { DEFAULT_BASE_URL, TASK_ID_PATTERN } from '../transport/apiFacts';
 import { HailuoClient } from '../transport/hailuoClient';
 import { rawBodyOf } from '../transport/n8nInternals';
 import { errorText, httpCodeOf } from '../transport/nodeErrors';
 import { isObject } from '../transport/shapes';
-import { readShared } from './sharedReads';
 
 /**
  * Receiving the API's callbacks, for the Hailuo Trigger and for a paused
@@ -100,7 +97,7 @@ export function readCallback(ctx: IWebhookFunctions): Callback | Rejection {
 }
 
 /** A refusal that says nothing against the task: the API could not be read, or says it still runs. */
-export function mayStillEnd(rejection: Rejection): boolean {
+function mayStillEnd(rejection: Rejection): boolean {
 	return rejection.status === 409 || rejection.status >= 500;
 }
 
@@ -160,7 +157,7 @@ function videoUrlsOf(body: IDataObject): string[] {
  * Reads the task back from the API. Refuses the callback when the API does not
  * know the task, says it is still running, or disagrees with the body's video.
  */
-export async function verifyCallback(api: HailuoClient, callback: Callback): Promise<Verified | Rejection> {
+async function verifyCallback(api: HailuoClient, callback: Callback): Promise<Verified | Rejection> {
 	let record: IDataObject;
 	try {
 		record = await readShared(api, callback.taskId);
@@ -190,7 +187,7 @@ export async function verifyCallback(api: HailuoClient, callback: Callback): Pro
  * for the answer. A credential that cannot be used is a refusal: thrown from a
  * webhook, it would make n8n start (or resume) the workflow in error.
  */
-export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoClient | Rejection> {
+async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoClient | Rejection> {
 	try {
 		return await HailuoClient.connect(ctx, { maxRetries: 2, requestTimeoutMs: 15_000 });
 	} catch (error) {
@@ -199,3 +196,55 @@ export async function callbackApi(ctx: IWebhookFunctions): Promise<HailuoClient 
 	}
 }
 
+/**
+ * The steps every callback goes through, for the Hailuo Trigger and for a
+ * paused execution alike: read the body, answer early where the caller says
+ * so (a duplicate), read the task back from the API, and hand over what the
+ * API says, or the answer that refuses the request.
+ */
+
+/** A callback's task, once read (and, where asked, verified with the API). */
+export interface Received {
+	callback: Callback;
+	outcome: TaskOutcome;
+	/** The API's own record of the task when verified, else the body as sent. */
+	record: IDataObject;
+	verified: boolean;
+	/** Where the task was read back (the official API when it was not). */
+	baseUrl: string;
+}
+
+type Reception = { answer: IWebhookResponseData } | { received: Received };
+
+interface ReceiveSteps {
+	/** How a refused request is answered. */
+	refuse: (ctx: IWebhookFunctions, rejection: Rejection) => IWebhookResponseData;
+	/** Read the task back from the API before anything in the body is believed. */
+	verify: boolean;
+	/** An answer before any API read (a repeated callback), or undefined to go on. */
+	before?: (callback: Callback) => IWebhookResponseData | undefined;
+	/** Told of a callback whose task the API could not confirm as ended (unreadable, or still running). */
+	unconfirmed?: (callback: Callback) => void;
+}
+
+export async function receiveCallback(ctx: IWebhookFunctions, steps: ReceiveSteps): Promise<Reception> {
+	const callback = readCallback(ctx);
+	if (isRejection(callback)) return { answer: steps.refuse(ctx, callback) };
+	const early = steps.before?.(callback);
+	if (early) return { answer: early };
+	if (!steps.verify) {
+		const outcome = { ...readTask(callback.body, { final: true }), taskId: callback.taskId };
+		return { received: { callback, outcome, record: callback.body, verified: false, baseUrl: DEFAULT_BASE_URL } };
+	}
+	const api = await callbackApi(ctx);
+	if (isRejection(api)) {
+		steps.unconfirmed?.(callback);
+		return { answer: steps.refuse(ctx, api) };
+	}
+	const result = await verifyCallback(api, callback);
+	if (isRejection(result)) {
+		if (mayStillEnd(result)) steps.unconfirmed?.(callback);
+		return { answer: steps.refuse(ctx, result) };
+	}
+	return { received: { callback, outcome: result.outcome, record: result.record, verified: true, baseUrl: api.baseUrl } };
+}

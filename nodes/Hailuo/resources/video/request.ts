@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { refuseUndeliverable } from '../../callbacks/callbackUrl';
+import { refuseUndeliverable } from '../../trigger/callbackUrl';
 import { pauseCallbackUrl } from '../../callbacks/pause';
 import { InputError } from '../../run/inputChecks';
 import { PROMPT_MAX_LENGTH } from '../../run/limits';

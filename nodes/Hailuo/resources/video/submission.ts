@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { unreachableTriggers } from '../../callbacks/callbackUrl';
-import { TriggerRegistrations } from '../../callbacks/registration';
+import { unreachableTriggers } from '../../trigger/callbackUrl';
+import { TriggerRegistrations } from '../../trigger/registration';
 import { mapBounded } from '../../run/concurrency';
 import { InputError } from '../../run/inputChecks';
 import type { ItemResults } from '../../run/itemResults';

@@ -5,7 +5,7 @@ import { isPlaceholderHost } from '../transport/addresses';
 import { saysNotRegistered } from '../transport/n8nInternals';
 import { errorText } from '../transport/nodeErrors';
 import { isObject } from '../transport/shapes';
-import { PING_BODY, TRIGGER_WEBHOOK_PATH, isPong } from './triggerMessages';
+import { PING_BODY, TRIGGER_WEBHOOK_PATH, isPong } from './messages';
 
 /**
  * Whether a Callback URL can deliver, found out before anything is paid: a

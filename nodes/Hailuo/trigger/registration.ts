@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
 import { leadsToTrigger, shown } from './callbackUrl';
-import { MAX_REGISTERED_PER_REQUEST, registrationBody } from './triggerMessages';
+import { MAX_REGISTERED_PER_REQUEST, registrationBody } from './messages';
 
 /**
  * The Hailuo node telling a Hailuo Trigger which tasks to await: every task

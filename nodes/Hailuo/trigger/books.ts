@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, INode, IWebhookFunctions } from 'n8n-workflow';
 
 import { TASK_ID_PATTERN } from '../transport/apiFacts';
 import { isObject } from '../transport/shapes';
@@ -27,7 +27,7 @@ import { isObject } from '../transport/shapes';
  *
  * Only webhook requests write here. The catch-up's scheduled part works on
  * the copy of the workflow n8n loaded at activation, so it reaches the
- * trigger's own webhook instead (catchUpLoop.ts).
+ * trigger's own webhook instead (catchUp.ts, messages.ts).
  */
 
 /** This process, as leases name it: after a restart, a lease of another process is a delivery that may have died with it. */
@@ -63,19 +63,17 @@ const live = new Map<string, Books>();
 /**
  * Trigger nodes whose books this process changed, or found the database
  * missing part of (another process's write overwrote this one's), since the
- * database last showed all of them: writeBack.ts checks them once more.
+ * database last showed all of them: checkWrittenBack (messages.ts) checks them once more.
  */
 const unconfirmed = new Set<string>();
 
-/** The key of a trigger node in this process. */
-export function triggerKey(workflowId: string | undefined, nodeId: string): string {
-	return `${workflowId ?? ''}:${nodeId}`;
+/** The key of a trigger node in this process (and of its signatures). */
+export function triggerKey(ctx: { getWorkflow(): { id?: string }; getNode(): INode }): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 }
 
-const keyOf = (ctx: IWebhookFunctions) => triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
-
 function booksOf(ctx: IWebhookFunctions): Books {
-	const key = keyOf(ctx);
+	const key = triggerKey(ctx);
 	let books = live.get(key);
 	if (!books) {
 		books = { awaited: {}, started: {}, leased: {}, settled: {} };
@@ -128,7 +126,7 @@ function synced(ctx: IWebhookFunctions): Books {
 	const books = booksOf(ctx);
 	const staticData: IDataObject = ctx.getWorkflowStaticData('node');
 	if (staticData[STORED_AS.started] !== books.started) {
-		if (!holdsAll(books, staticData)) unconfirmed.add(keyOf(ctx));
+		if (!holdsAll(books, staticData)) unconfirmed.add(triggerKey(ctx));
 		mergeStamps(books.awaited, staticData[STORED_AS.awaited]);
 		mergeStamps(books.started, staticData[STORED_AS.started]);
 		mergeStamps(books.settled, staticData[STORED_AS.settled]);
@@ -167,7 +165,7 @@ export function claim(ctx: IWebhookFunctions, taskId: string, leaseFor?: string)
 	books.started[taskId] = now;
 	if (leaseFor !== undefined) books.leased[taskId] = leaseFor;
 	if (Object.keys(books.started).length > MAX_IDS) trim(books.started, now);
-	unconfirmed.add(keyOf(ctx));
+	unconfirmed.add(triggerKey(ctx));
 	return true;
 }
 
@@ -192,7 +190,7 @@ export function awaitTasks(ctx: IWebhookFunctions, taskIds: readonly unknown[]):
 		added++;
 	}
 	if (Object.keys(books.awaited).length > MAX_IDS) trim(books.awaited, now);
-	if (added > 0) unconfirmed.add(keyOf(ctx));
+	if (added > 0) unconfirmed.add(triggerKey(ctx));
 	return added;
 }
 
@@ -202,7 +200,7 @@ export function settle(ctx: IWebhookFunctions, taskIds: readonly unknown[]) {
 	const now = Date.now();
 	for (const id of taskIds) if (typeof id === 'string' && books.leased[id] !== undefined) books.settled[id] = now;
 	if (Object.keys(books.settled).length > MAX_IDS) trim(books.settled, now);
-	if (taskIds.length > 0) unconfirmed.add(keyOf(ctx));
+	if (taskIds.length > 0) unconfirmed.add(triggerKey(ctx));
 }
 
 /** A task the catch-up should read: awaited and never started, or delivered by a process that is gone. */
@@ -241,7 +239,7 @@ export function claimDue(ctx: IWebhookFunctions, task: DueTask, requester: strin
 	if (books.leased[task.taskId] === requester || books.settled[task.taskId] !== undefined) return false;
 	if (leased) reclaim(books, task.taskId, requester, Date.now());
 	else books.settled[task.taskId] = Date.now();
-	unconfirmed.add(keyOf(ctx));
+	unconfirmed.add(triggerKey(ctx));
 	return true;
 }
 
@@ -249,7 +247,7 @@ export function claimDue(ctx: IWebhookFunctions, task: DueTask, requester: strin
 export function forget(ctx: IWebhookFunctions, taskId: string) {
 	const books = synced(ctx);
 	books.started[taskId] = Date.now();
-	unconfirmed.add(keyOf(ctx));
+	unconfirmed.add(triggerKey(ctx));
 }
 
 /**
@@ -258,5 +256,5 @@ export function forget(ctx: IWebhookFunctions, taskId: string) {
  * the mark: whoever asks sees to it.
  */
 export function takeUnconfirmed(ctx: IWebhookFunctions): boolean {
-	return unconfirmed.delete(keyOf(ctx));
+	return unconfirmed.delete(triggerKey(ctx));
 }

@@ -1,5 +1,6 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeParameters } from '../callbacks/answer';
 import { CREDENTIAL_NAME } from '../transport/apiFacts';
 import { isObject } from '../transport/shapes';
 import { simplify } from '../records/taskRecord';
@@ -13,12 +14,6 @@ import type { TaskOutcome } from '../records/taskRecord';
 
 /** How a task reached the trigger. */
 export type DeliveredBy = 'callback' | 'catchUp';
-
-/** The trigger's settings as any of its contexts (webhook request, catch-up) read them. */
-export interface TriggerParameters {
-	getNode(): INode;
-	getNodeParameter(name: string, fallback?: unknown): unknown;
-}
 
 /** The events of "Trigger On"; `unfinished` is a task given up on (still running after a day). */
 export const TRIGGER_EVENTS = [
@@ -45,13 +40,13 @@ function eventOf(task: TriggerTask): TriggerEvent {
 }
 
 /** Whether the user's "Trigger On" selects this task's event. */
-export function selected(ctx: TriggerParameters, task: TriggerTask): boolean {
+export function selected(ctx: NodeParameters, task: TriggerTask): boolean {
 	const events: unknown = ctx.getNodeParameter('events', []);
 	return Array.isArray(events) && events.includes(eventOf(task));
 }
 
 /** Why the trigger takes callbacks as sent, in the words a user needs to change it. */
-export function whyNotVerified(ctx: TriggerParameters): string {
+export function whyNotVerified(ctx: NodeParameters): string {
 	if (ctx.getNode().credentials?.[CREDENTIAL_NAME] === undefined) {
 		return 'No Hailuo API credential is chosen in the Hailuo Trigger, so callbacks are taken as sent: not read back from the API (anyone who knows the URL could send one), no video is downloaded, and missed callbacks are not caught up. Choose a credential in the trigger.';
 	}
@@ -67,7 +62,7 @@ export function eventName(task: TriggerTask): string {
  * the API's own final result as it is (never a callback body's claims when
  * verified).
  */
-export function triggerItem(ctx: TriggerParameters, task: TriggerTask): IDataObject {
+export function triggerItem(ctx: NodeParameters, task: TriggerTask): IDataObject {
 	const { outcome, record, verified, deliveredBy } = task;
 	if (ctx.getNodeParameter('simplify', true) === false) {
 		return verified && isObject(record.response) ? record.response : record;

@@ -1,30 +1,20 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IHookFunctions,
-	INodeExecutionData,
-	IRun,
-	ITriggerFunctions,
-	ITriggerResponse,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IRun, ITriggerFunctions, ITriggerResponse, IWebhookFunctions } from 'n8n-workflow';
 
+import { attachVideo, readTriggerDownload } from '../callbacks/answer';
 import { readTask } from '../records/taskRecord';
-import { CREDENTIAL_NAME } from '../transport/apiFacts';
 import { sleepUnlessAborted } from '../transport/n8nInternals';
-import { isObject } from '../transport/shapes';
 import { errorText } from '../transport/nodeErrors';
-import { attachVideo, readTriggerDownload } from './answer';
-import { whyNotVerified } from './triggerItem';
-import { SIGNATURE_HEADER, signature, signedBody } from './triggerMessages';
-import type { SignedKind } from './triggerMessages';
-import { PROCESS_ID, triggerKey } from './triggerState';
+import { isObject } from '../transport/shapes';
+import { triggerKey } from './books';
+import { whyNotVerified } from './item';
+import { credentialChosen, sendToOwnWebhook } from './messages';
+import type { SignedKind } from './messages';
 
 /**
  * The Hailuo Trigger's catch-up, on the process where n8n runs its triggers
  * (the only main in regular mode, the leader in queue mode). At an interval
  * it asks the trigger's own webhook for the awaited tasks that ended (the
- * webhook reads and claims them: catchUpRound.ts) and starts one execution
+ * webhook reads and claims them: messages.ts) and starts one execution
  * per task, as its callback would have. It also delivers the callbacks this
  * process receives. Each delivery holds a lease until n8n reports its
  * execution ended; a lease of a process that died (n8n killed mid-run) is
@@ -60,24 +50,13 @@ interface LiveCatchUp {
 	deliver(task: HandOver): void;
 }
 
-/** Per trigger node: its production URL, learnt when n8n registers the webhook or calls it. */
-const urls = new Map<string, string>();
 /** Per trigger node: the catch-up running in this process. */
 const running = new Map<string, LiveCatchUp>();
-
-export function rememberUrl(ctx: IHookFunctions | IWebhookFunctions) {
-	const url = ctx.getNodeWebhookUrl('default');
-	if (url && ctx.getMode() !== 'manual') urls.set(triggerKey(ctx.getWorkflow().id, ctx.getNode().id), url);
-}
 
 /** The catch-up of this trigger node, when it runs in this process (then it delivers this process's callbacks too). */
 export function liveCatchUp(ctx: IWebhookFunctions): LiveCatchUp | undefined {
 	if (ctx.getMode() === 'manual') return undefined;
-	return running.get(triggerKey(ctx.getWorkflow().id, ctx.getNode().id));
-}
-
-function withSecret(url: string, secret: string): string {
-	return secret === '' ? url : `${url}${url.includes('?') ? '&' : '?'}secret=${encodeURIComponent(secret)}`;
+	return running.get(triggerKey(ctx));
 }
 
 function caughtUpTasks(report: IDataObject, baseUrl: string): HandOver[] {
@@ -107,7 +86,7 @@ class CatchUp implements LiveCatchUp {
 		private readonly ctx: ITriggerFunctions,
 		private readonly intervalMs: number,
 	) {
-		this.key = triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
+		this.key = triggerKey(ctx);
 	}
 
 	start(): ITriggerResponse {
@@ -134,25 +113,8 @@ class CatchUp implements LiveCatchUp {
 		}
 	}
 
-	/** A signed request to this trigger's own webhook. */
 	private async send(kind: SignedKind, settled: string[]): Promise<IDataObject> {
-		const url = urls.get(this.key);
-		const node = this.ctx.getNode();
-		if (url === undefined) throw new NodeOperationError(node, 'the trigger has not learnt its Production URL yet');
-		const credentials = await this.ctx.getCredentials(CREDENTIAL_NAME);
-		const token = typeof credentials.apiToken === 'string' ? credentials.apiToken : '';
-		const body = signedBody(kind, PROCESS_ID, settled);
-		const answer: unknown = await this.ctx.helpers.httpRequest({
-			method: 'POST',
-			url: withSecret(url, String(this.ctx.getNodeParameter('secret', ''))),
-			body,
-			json: true,
-			headers: { [SIGNATURE_HEADER]: signature(token, this.key, body) },
-			timeout: ROUND_TIMEOUT_MS,
-		});
-		// While n8n starts, a webhook URL may answer 200 with a text page and run nothing.
-		if (!isObject(answer)) throw new NodeOperationError(node, `${url} answered with no JSON object (n8n still starting?)`);
-		return answer;
+		return await sendToOwnWebhook(this.ctx, kind, settled, ROUND_TIMEOUT_MS);
 	}
 
 	/** One round: returns false when the webhook could not be asked (tried again soon). */
@@ -267,7 +229,7 @@ class CatchUp implements LiveCatchUp {
 export function startCatchUp(ctx: ITriggerFunctions): ITriggerResponse {
 	// "Test this trigger" listens for one call: nothing to catch up on.
 	if (ctx.getMode() === 'manual') return {};
-	if (ctx.getNode().credentials?.[CREDENTIAL_NAME] === undefined) {
+	if (!credentialChosen(ctx)) {
 		ctx.logger.warn(`Hailuo Trigger "${ctx.getNode().name}" in workflow "${ctx.getWorkflow().name ?? ctx.getWorkflow().id}": ${whyNotVerified(ctx)}`);
 		return {};
 	}
