@@ -158,6 +158,7 @@ function videoUrlsOf(body: IDataObject): string[] {
  * know the task, says it is still running, or disagrees with the body's video.
  */
 async function verifyCallback(api: HailuoClient, callback: Callback): Promise<Verified | Rejection> {
+	const claimedVideos = videoUrlsOf(callback.body);
 	let record: IDataObject;
 	try {
 		record = await readShared(api, callback.taskId);
@@ -176,7 +177,7 @@ async function verifyCallback(api: HailuoClient, callback: Callback): Promise<Ve
 		return rejected(409, 'The API says this task has not finished yet.');
 	}
 	const known = new Set(outcome.videos.map((v) => v.url).filter((url) => url !== null));
-	if (videoUrlsOf(callback.body).some((url) => !known.has(url))) {
+	if (claimedVideos.some((url) => !known.has(url))) {
 		return rejected(400, "The callback's video does not match the API's record of the task.");
 	}
 	return { record, outcome };
@@ -232,10 +233,13 @@ export async function receiveCallback(ctx: IWebhookFunctions, steps: ReceiveStep
 	if (isRejection(callback)) return { answer: steps.refuse(ctx, callback) };
 	const early = steps.before?.(callback);
 	if (early) return { answer: early };
-	if (!steps.verify) {
-		const outcome = { ...readTask(callback.body, { final: true }), taskId: callback.taskId };
-		return { received: { callback, outcome, record: callback.body, verified: false, baseUrl: DEFAULT_BASE_URL } };
-	}
+	if (steps.verify) return await verified(ctx, callback, steps);
+	const outcome = { ...readTask(callback.body, { final: true }), taskId: callback.taskId };
+	return { received: { callback, outcome, record: callback.body, verified: false, baseUrl: DEFAULT_BASE_URL } };
+}
+
+/** The callback's task as the API reads it, or the answer that refuses the callback. */
+async function verified(ctx: IWebhookFunctions, callback: Callback, steps: ReceiveSteps): Promise<Reception> {
 	const api = await callbackApi(ctx);
 	if (isRejection(api)) {
 		steps.unconfirmed?.(callback);

@@ -194,13 +194,14 @@ export function awaitTasks(ctx: IWebhookFunctions, taskIds: readonly unknown[]):
 	return added;
 }
 
-/** Records that these tasks' executions ended. */
-export function settle(ctx: IWebhookFunctions, taskIds: readonly unknown[]) {
+/** Records that these tasks' executions ended; returns how many were named. */
+export function settle(ctx: IWebhookFunctions, taskIds: readonly unknown[]): number {
 	const books = synced(ctx);
 	const now = Date.now();
 	for (const id of taskIds) if (typeof id === 'string' && books.leased[id] !== undefined) books.settled[id] = now;
 	if (Object.keys(books.settled).length > MAX_IDS) trim(books.settled, now);
 	if (taskIds.length > 0) unconfirmed.add(triggerKey(ctx));
+	return taskIds.length;
 }
 
 /** A task the catch-up should read: awaited and never started, or delivered by a process that is gone. */
@@ -211,8 +212,9 @@ export interface DueTask {
 	redelivery: boolean;
 }
 
-/** The tasks a catch-up round of process `requester` reads. */
-export function dueTasks(ctx: IWebhookFunctions, requester: string): DueTask[] {
+/** The tasks a catch-up round of process `requester` reads, once the deliveries it reports `settled` are recorded. */
+export function dueTasks(ctx: IWebhookFunctions, requester: string, settled: readonly unknown[]): DueTask[] {
+	settle(ctx, settled);
 	const books = synced(ctx);
 	const now = Date.now();
 	const due: DueTask[] = [];
@@ -228,26 +230,41 @@ export function dueTasks(ctx: IWebhookFunctions, requester: string): DueTask[] {
 	return due;
 }
 
+/** What a catch-up round found for a due task: start its workflow, mark it only (its event is not selected), or the API does not know it. */
+export interface Finding {
+	task: DueTask;
+	verdict: 'deliver' | 'ignore' | 'unknown';
+}
+
 /**
- * Marks a due task as delivered by `requester`, leased when it is delivered
- * (a redelivery takes the lease over), settled at once when it is not (its
- * event is not selected). False when another request took it meanwhile.
+ * Books what a round of `requester` found, in one step: a task unknown to
+ * the API is no longer awaited; the others are marked as delivered, leased
+ * when delivered (a redelivery takes the lease over), settled at once when
+ * not. Returns the findings this request claimed (another request may have
+ * taken a task meanwhile).
  */
-export function claimDue(ctx: IWebhookFunctions, task: DueTask, requester: string, leased: boolean): boolean {
+export function bookRound<T extends Finding>(ctx: IWebhookFunctions, requester: string, findings: T[]): T[] {
+	const claimed = findings.filter((finding) => {
+		if (finding.verdict === 'unknown') return forget(ctx, finding.task.taskId);
+		return claimDue(ctx, finding.task, requester, finding.verdict === 'deliver');
+	});
+	if (findings.length > 0) unconfirmed.add(triggerKey(ctx));
+	return claimed;
+}
+
+function claimDue(ctx: IWebhookFunctions, task: DueTask, requester: string, leased: boolean): boolean {
 	if (!task.redelivery) return claim(ctx, task.taskId, leased ? requester : undefined);
 	const books = synced(ctx);
 	if (books.leased[task.taskId] === requester || books.settled[task.taskId] !== undefined) return false;
 	if (leased) reclaim(books, task.taskId, requester, Date.now());
 	else books.settled[task.taskId] = Date.now();
-	unconfirmed.add(triggerKey(ctx));
 	return true;
 }
 
 /** Stops awaiting a task without starting anything (the API does not know it). */
-export function forget(ctx: IWebhookFunctions, taskId: string) {
-	const books = synced(ctx);
-	books.started[taskId] = Date.now();
-	unconfirmed.add(triggerKey(ctx));
+function forget(ctx: IWebhookFunctions, taskId: string): true {
+	synced(ctx).started[taskId] = Date.now();
+	return true;
 }
 
 /**

@@ -40,7 +40,7 @@ function eventOf(task: TriggerTask): TriggerEvent {
 }
 
 /** Whether the user's "Trigger On" selects this task's event. */
-export function selected(ctx: NodeParameters, task: TriggerTask): boolean {
+function selected(ctx: NodeParameters, task: TriggerTask): boolean {
 	const events: unknown = ctx.getNodeParameter('events', []);
 	return Array.isArray(events) && events.includes(eventOf(task));
 }
@@ -53,16 +53,14 @@ export function whyNotVerified(ctx: NodeParameters): string {
 	return "'Verify With the API' is off in the Hailuo Trigger, so callbacks are taken as sent: not read back from the API, and no video is downloaded.";
 }
 
-export function eventName(task: TriggerTask): string {
-	return eventOf(task);
-}
-
 /**
- * The item: the simplified task, saying who delivered it; with Simplify off,
- * the API's own final result as it is (never a callback body's claims when
- * verified).
+ * The item a task starts the workflow with, or undefined when "Trigger On"
+ * does not select its event: the simplified task, saying who delivered it;
+ * with Simplify off, the API's own final result as it is (never a callback
+ * body's claims when verified).
  */
-export function triggerItem(ctx: NodeParameters, task: TriggerTask): IDataObject {
+export function itemFor(ctx: NodeParameters, task: TriggerTask): IDataObject | undefined {
+	if (!selected(ctx, task)) return undefined;
 	const { outcome, record, verified, deliveredBy } = task;
 	if (ctx.getNodeParameter('simplify', true) === false) {
 		return verified && isObject(record.response) ? record.response : record;

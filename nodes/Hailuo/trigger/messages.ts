@@ -7,7 +7,6 @@ import type {
 	INode,
 	ITriggerFunctions,
 	IWebhookFunctions,
-	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { readTasks } from '../records/polling';
@@ -17,10 +16,11 @@ import { BATCH_LIMIT, CREDENTIAL_NAME } from '../transport/apiFacts';
 import { HailuoClient } from '../transport/hailuoClient';
 import { errorText } from '../transport/nodeErrors';
 import { isObject } from '../transport/shapes';
-import { GIVE_UP_MS, PROCESS_ID, awaitTasks, claimDue, dueTasks, forget, settle, takeUnconfirmed, triggerKey } from './books';
-import type { DueTask } from './books';
-import { selected, triggerItem } from './item';
-import type { TriggerTask } from './item';
+import { rejected } from '../callbacks/receive';
+import type { Rejection } from '../callbacks/receive';
+import { GIVE_UP_MS, PROCESS_ID, awaitTasks, bookRound, dueTasks, settle, takeUnconfirmed, triggerKey } from './books';
+import type { DueTask, Finding } from './books';
+import { itemFor } from './item';
 
 /**
  * The package's own requests to a Hailuo Trigger's URL, beside the API's
@@ -255,9 +255,10 @@ export type RoundReport = {
 	baseUrl: string;
 };
 
-function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
+/** What a message is answered with (a refusal is a `Rejection`, answered by the webhook). */
+export interface Reply {
+	status: number;
+	body: IDataObject;
 }
 
 export function credentialChosen(ctx: { getNode(): INode }): boolean {
@@ -269,7 +270,6 @@ const NO_CREDENTIAL =
 
 /** Whether a signed request comes from this trigger's own catch-up (or write-back). */
 async function signedByThisTrigger(ctx: IWebhookFunctions, message: SignedMessage) {
-	if (!credentialChosen(ctx)) return false;
 	const body: unknown = ctx.getBodyData();
 	const expected = signature(await signingToken(ctx), triggerKey(ctx), isObject(body) ? body : {});
 	return signatureMatches(expected, ctx.getHeaderData()[SIGNATURE_HEADER], message.at);
@@ -295,22 +295,26 @@ async function readDue(api: HailuoClient, due: DueTask[]) {
 const unknownToTheApi = (read: TaskRead | undefined) =>
 	read !== undefined && 'error' in read && read.error instanceof NodeApiError && read.error.httpCode === '404';
 
-/** A catch-up round: the due tasks read and, where ended, claimed for the process that asked. */
-async function catchUpRound(ctx: IWebhookFunctions, processId: string): Promise<RoundReport> {
-	const due = dueTasks(ctx, processId);
+type RoundFinding = Finding & { record?: IDataObject; json?: IDataObject; gaveUp?: boolean };
+
+/**
+ * A catch-up round, in a webhook request: the due tasks read from the API
+ * (50 ids a request), and those that ended (or were given up on) booked for
+ * the process that asked, with the item each starts its workflow with.
+ */
+async function catchUpRound(ctx: IWebhookFunctions, message: Extract<TriggerMessage, { kind: 'catchUp' }>): Promise<RoundReport> {
+	const due = dueTasks(ctx, message.processId, message.settled);
 	const report: RoundReport = { due: due.length, readRequests: 0, caughtUp: [], ignored: 0, stillAwaited: 0, gaveUp: [], unknown: [], baseUrl: '' };
 	if (due.length === 0) return report;
 	const api = await HailuoClient.connect(ctx, { maxRetries: 2, requestTimeoutMs: 30_000 });
-	report.baseUrl = api.baseUrl;
 	const { reads, requests, readError } = await readDue(api, due);
-	report.readRequests = requests;
-	report.readError = readError;
+	Object.assign(report, { baseUrl: api.baseUrl, readRequests: requests, readError });
 	const now = Date.now();
+	const findings: RoundFinding[] = [];
 	for (const task of due) {
 		const read = reads.get(task.taskId);
 		if (unknownToTheApi(read)) {
-			forget(ctx, task.taskId);
-			report.unknown.push(task.taskId);
+			findings.push({ task, verdict: 'unknown' });
 			continue;
 		}
 		if (read === undefined || !('record' in read)) {
@@ -323,38 +327,32 @@ async function catchUpRound(ctx: IWebhookFunctions, processId: string): Promise<
 			report.stillAwaited++;
 			continue;
 		}
-		const found: TriggerTask = { outcome, record: read.record, verified: true, deliveredBy: 'catchUp', gaveUp };
-		const wanted = selected(ctx, found);
-		// A task whose event is not selected is marked without a lease: nothing is delivered, so nothing can die mid-run.
-		if (!claimDue(ctx, task, processId, wanted)) continue;
+		const json = itemFor(ctx, { outcome, record: read.record, verified: true, deliveredBy: 'catchUp', gaveUp });
+		// A task whose event is not selected is booked without a lease: nothing is delivered, so nothing can die mid-run.
+		findings.push({ task, verdict: json ? 'deliver' : 'ignore', record: read.record, json, gaveUp });
+	}
+	for (const { task, verdict, record, json, gaveUp } of bookRound(ctx, message.processId, findings)) {
+		if (verdict === 'unknown') report.unknown.push(task.taskId);
 		if (gaveUp) report.gaveUp.push(task.taskId);
-		if (!wanted) {
-			report.ignored++;
-			continue;
-		}
-		report.caughtUp.push({ taskId: task.taskId, record: read.record, json: triggerItem(ctx, found), gaveUp });
+		if (verdict === 'ignore') report.ignored++;
+		if (verdict === 'deliver' && record && json) report.caughtUp.push({ taskId: task.taskId, record, json, gaveUp: gaveUp === true });
 	}
 	return report;
 }
 
-/** Answers a message of the package; `refuse` answers a request that is not allowed. */
-export async function answerMessage(
-	ctx: IWebhookFunctions,
-	message: TriggerMessage,
-	refuse: (status: number, reason: string) => IWebhookResponseData,
-): Promise<IWebhookResponseData> {
-	if (message.kind === 'ping') return answer(ctx, 200, PONG_BODY);
+/** The answer to a message of the package, or why it is refused. */
+export async function answerMessage(ctx: IWebhookFunctions, message: TriggerMessage): Promise<Reply | Rejection> {
+	if (message.kind === 'ping') return { status: 200, body: PONG_BODY };
 	if (message.kind === 'await') {
-		if (!credentialChosen(ctx)) return answer(ctx, 200, { registered: 0, reason: NO_CREDENTIAL });
-		return answer(ctx, 200, { registered: awaitTasks(ctx, message.taskIds) });
+		if (!credentialChosen(ctx)) return { status: 200, body: { registered: 0, reason: NO_CREDENTIAL } };
+		return { status: 200, body: { registered: awaitTasks(ctx, message.taskIds) } };
 	}
-	if (!(await signedByThisTrigger(ctx, message))) return refuse(401, 'Missing or wrong signature.');
-	settle(ctx, message.settled);
-	if (message.kind === 'settle') return answer(ctx, 200, { settled: message.settled.length });
+	if (!credentialChosen(ctx) || !(await signedByThisTrigger(ctx, message))) return rejected(401, 'Missing or wrong signature.');
+	if (message.kind === 'settle') return { status: 200, body: { settled: settle(ctx, message.settled) } };
 	try {
-		return answer(ctx, 200, { ...(await catchUpRound(ctx, message.processId)) });
+		return { status: 200, body: { ...(await catchUpRound(ctx, message)) } };
 	} catch (error) {
 		ctx.logger.warn(`Hailuo Trigger catch-up: the awaited tasks could not be read: ${errorText(error)}`);
-		return answer(ctx, 503, { message: errorText(error) });
+		return { status: 503, body: { message: errorText(error) } };
 	}
 }

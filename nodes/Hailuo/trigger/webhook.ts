@@ -1,11 +1,11 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { accept, deliver, readTriggerDownload, refuse } from '../callbacks/answer';
-import { carriesSecret, receiveCallback, rejected } from '../callbacks/receive';
+import { carriesSecret, isRejection, receiveCallback, rejected } from '../callbacks/receive';
 import type { Rejection } from '../callbacks/receive';
 import { PROCESS_ID, alreadyStarted, awaitTasks, claim } from './books';
 import { liveCatchUp } from './catchUp';
-import { selected, triggerItem } from './item';
+import { itemFor } from './item';
 import type { TriggerTask } from './item';
 import { answerMessage, checkWrittenBack, credentialChosen, readMessage, rememberUrl } from './messages';
 
@@ -30,8 +30,11 @@ async function receive(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (secret !== '' && !carriesSecret(ctx, secret)) return refuseTriggerCall(ctx, rejected(401, 'Missing or wrong secret.'));
 	rememberUrl(ctx);
 	const message = readMessage(ctx.getBodyData());
-	if (message) return await answerMessage(ctx, message, (status, reason) => refuseTriggerCall(ctx, rejected(status, reason)));
-	return await takeCallback(ctx);
+	if (!message) return await takeCallback(ctx);
+	const reply = await answerMessage(ctx, message);
+	if (isRejection(reply)) return refuseTriggerCall(ctx, reply);
+	ctx.getResponseObject().status(reply.status).json(reply.body);
+	return { noWebhookResponse: true };
 }
 
 /** An API callback, from its body to the item of the execution it starts. */
@@ -49,12 +52,10 @@ async function takeCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseDat
 	const { callback, outcome, record, verified, baseUrl } = reception.received;
 	const task: TriggerTask = { outcome, record, verified, deliveredBy: 'callback' };
 
+	const json = itemFor(ctx, task);
+	if (!json) return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
 	// Every setting is read before the task is marked as seen: a bad one must not eat the callback.
 	const download = readTriggerDownload(ctx, baseUrl);
-	if (!selected(ctx, task)) {
-		return { webhookResponse: { accepted: true, started: false, reason: `"${outcome.state}" is not a selected event` } };
-	}
-	const json = triggerItem(ctx, task);
 	const notVerified = verified ? undefined : 'Not downloaded: only videos read back from the API are fetched (see notVerified).';
 	// Where the catch-up runs in this process, it starts the workflow and learns when its execution ends.
 	const catchUp = liveCatchUp(ctx);
