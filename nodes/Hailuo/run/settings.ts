@@ -96,16 +96,6 @@ export function readDownloadSettings(
 	return { propertyName, timeoutMs: requestTimeoutMs, publicOnly: isOfficialApi(baseUrl) };
 }
 
-/** Download settings of a Hailuo node run (read from the first item). */
-export function readDownload(ctx: IExecuteFunctions, baseUrl: string, settings: RunSettings) {
-	return readDownloadSettings(
-		(name, fallback) => ctx.getNodeParameter(name, 0, fallback),
-		new InputError(ctx.getNode(), 0),
-		baseUrl,
-		settings.requestTimeoutMs,
-	);
-}
-
 /** An item's Options collection (a collection parameter is always an object; anything else reads as none set). */
 export function readOptions(ctx: IExecuteFunctions, index: number): IDataObject {
 	const options: unknown = ctx.getNodeParameter('options', index, {});

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapBounded } from '../../run/concurrency';
 import { attachVideos } from '../../run/itemResults';
-import { readDownload } from '../../run/settings';
 import { startRun } from '../../run/start';
 import { readTask, simplify } from '../../records/taskRecord';
 import type { TaskOutcome } from '../../records/taskRecord';
@@ -23,7 +22,7 @@ export const taskIdField: INodeProperties = {
 
 /** Task > Get: one task record per item, read now, without waiting. */
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { settings, api, results } = await startRun(this, false);
+	const { settings, api, results, download } = await startRun(this, { polls: false, downloads: true });
 
 	const wanted = readTaskIdPerItem(this, results);
 	// An account-wide refusal (e.g. a used-up balance) holds for every other read: send no more.
@@ -45,7 +44,6 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 			results.fail(index, asNodeError(this.getNode(), settled?.reason), { taskId });
 		}
 	});
-	const download = readDownload(this, api.baseUrl, settings);
 	if (download) await attachVideos(this, results, outcomes, settings, download);
 	return results.toArray();
 }

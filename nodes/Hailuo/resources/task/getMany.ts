@@ -20,7 +20,7 @@ export const taskIdsField: INodeProperties = {
 
 /** Task > Get Many: up to 50 tasks per item in one request; one output item per task. */
 export async function getMany(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { settings, api, results } = await startRun(this, false);
+	const { settings, api, results } = await startRun(this, { polls: false, downloads: false });
 
 	for (let index = 0; index < this.getInputData().length; index++) {
 		let ids: string[];

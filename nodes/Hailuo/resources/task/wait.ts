@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toolPendingHint } from '../../run/asTool';
 import { settleAll } from '../../run/itemResults';
-import { readDownload, waitBudgetMs } from '../../run/settings';
+import { waitBudgetMs } from '../../run/settings';
 import { startRun } from '../../run/start';
 import { pollTasks } from '../../records/polling';
 import { asNodeError } from '../../transport/nodeErrors';
@@ -10,7 +10,7 @@ import { readTaskIdPerItem } from './taskIdInput';
 
 /** Task > Wait: wait until existing tasks end, all items polled together. */
 export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { settings, api, results, signal } = await startRun(this, true);
+	const { settings, api, results, signal, download } = await startRun(this, { polls: true, downloads: true });
 
 	const wanted = readTaskIdPerItem(this, results);
 	let polled;
@@ -27,6 +27,6 @@ export async function wait(this: IExecuteFunctions): Promise<INodeExecutionData[
 		throw stopped;
 	}
 	const pendingHint = settings.asTool ? (taskId: string) => toolPendingHint(taskId, false) : undefined;
-	await settleAll(this, results, wanted, polled, settings, readDownload(this, api.baseUrl, settings), pendingHint);
+	await settleAll(this, results, wanted, polled, settings, download, pendingHint);
 	return results.toArray();
 }

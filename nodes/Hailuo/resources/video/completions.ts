@@ -7,11 +7,9 @@ import type { RepeatedCalls } from '../../run/repeatedToolCalls';
 import { waitBudgetMs } from '../../run/settings';
 import type { Run } from '../../run/start';
 import type { SubmissionLedger } from '../../run/submissionLedger';
-import type { DownloadSettings } from '../../records/download';
 import { pollTasks } from '../../records/polling';
 import { simplify, unknownTask } from '../../records/taskRecord';
-import { withSubmittedTasks } from './guards';
-import { explainRepeats } from './submission';
+import { explainRepeats, withSubmittedTasks } from './submission';
 import type { Submission, WithTask } from './submission';
 
 /**
@@ -35,7 +33,6 @@ export interface Finishing {
 	submissions: Submission[];
 	withTask: WithTask[];
 	ledger: SubmissionLedger;
-	download: DownloadSettings | undefined;
 	repeats?: RepeatedCalls;
 }
 
@@ -62,7 +59,7 @@ async function pauseUntilCallback(finishing: Finishing): Promise<INodeExecutionD
 	return run.results.toArray();
 }
 
-async function pollUntilDone({ ctx, run, submissions, withTask, ledger, download, repeats }: Finishing): Promise<INodeExecutionData[]> {
+async function pollUntilDone({ ctx, run, submissions, withTask, ledger, repeats }: Finishing): Promise<INodeExecutionData[]> {
 	const { api, settings, results, signal } = run;
 	// From here on every task is paid for: whatever stops the run must name them all.
 	try {
@@ -83,7 +80,7 @@ async function pollUntilDone({ ctx, run, submissions, withTask, ledger, download
 		for (const s of failed) await ledger.taskFailed(s.key);
 		const entries = withTask.map((s) => ({ index: s.index, taskId: s.taskId }));
 		const pendingHint = settings.asTool ? (taskId: string) => toolPendingHint(taskId, true) : undefined;
-		await settleAll(ctx, results, entries, polled, settings, download, pendingHint);
+		await settleAll(ctx, results, entries, polled, settings, run.download, pendingHint);
 		explainRepeats(results, withTask);
 		// Nor is it a video to hand out again: a repeat of the call may try anew.
 		for (const s of failed) repeats?.forget(s.body);

@@ -2,15 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { assertSingleItem, resumeUrl } from '../../callbacks/pause';
 import { RepeatedCalls } from '../../run/repeatedToolCalls';
-import { readDownload } from '../../run/settings';
 import { startRun } from '../../run/start';
 import { SubmissionLedger } from '../../run/submissionLedger';
 import { asNodeError } from '../../transport/nodeErrors';
 import { completionOf, finish } from './completions';
 import type { VideoOperation } from './fields';
-import { refuseRetryOnFail } from './guards';
 import { buildRequest } from './request';
-import { submitItems } from './submission';
+import { refuseRetryOnFail, submitItems } from './submission';
 import type { Submission } from './submission';
 
 /**
@@ -22,11 +20,10 @@ export async function generate(this: IExecuteFunctions, operation: VideoOperatio
 	const items = this.getInputData();
 	refuseRetryOnFail(this);
 	const chosen = completionOf(this.getNodeParameter('completion', 0, 'poll'));
-	const run = await startRun(this, chosen === 'poll');
+	const run = await startRun(this, { polls: chosen === 'poll', downloads: chosen !== 'submitOnly' });
 	const pause = chosen === 'pauseUntilCallback';
 	if (pause) assertSingleItem(this, items.length);
 	const callbackToResume = pause ? await resumeUrl(this, run.api.baseUrl) : undefined;
-	const download = chosen === 'submitOnly' ? undefined : readDownload(this, run.api.baseUrl, run.settings);
 
 	const ledger = SubmissionLedger.open(this);
 	const submissions: Submission[] = [];
@@ -41,5 +38,5 @@ export async function generate(this: IExecuteFunctions, operation: VideoOperatio
 
 	const repeats = run.settings.asTool ? RepeatedCalls.open(this) : undefined;
 	const withTask = await submitItems(this, run, { ledger, repeats }, submissions);
-	return await finish(chosen, { ctx: this, run, submissions, withTask, ledger, download, repeats });
+	return await finish(chosen, { ctx: this, run, submissions, withTask, ledger, repeats });
 }
