@@ -2,7 +2,7 @@ import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { LIMITS } from '../run/limits';
 import { NOT_AS_TOOL, ONLY_AS_TOOL } from '../transport/n8nInternals';
-import { SPEND_PERIODS } from '../run/toolSpendCap';
+import { SPEND_PERIODS } from '../run/asTool';
 
 /** Options shared by several operations, defined once and picked per operation. */
 const OPTION_FIELDS: Record<string, INodeProperties> = {

@@ -5,7 +5,7 @@ import { isOfficialApi } from '../transport/addresses';
 import { isObject } from '../transport/shapes';
 import { MCP_CLIENT_TIMEOUT_SECONDS, TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
 import { InputError } from './inputChecks';
-import type { SpendCapSettings } from './toolSpendCap';
+import type { SpendCapSettings } from './asTool';
 import { DEFAULTS, LIMITS } from './limits';
 
 /**

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { waitForCallback } from '../../callbacks/pause';
 import { toolPendingHint } from '../../run/asTool';
 import { settleAll } from '../../run/itemResults';
-import type { RepeatedCalls } from '../../run/repeatedToolCalls';
+import type { RepeatedCalls } from '../../run/asTool';
 import { waitBudgetMs } from '../../run/settings';
 import type { Run } from '../../run/start';
 import type { SubmissionLedger } from '../../run/submissionLedger';

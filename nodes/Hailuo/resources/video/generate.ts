@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { assertSingleItem, resumeUrl } from '../../callbacks/pause';
-import { RepeatedCalls } from '../../run/repeatedToolCalls';
+import { RepeatedCalls } from '../../run/asTool';
 import { startRun } from '../../run/start';
 import { SubmissionLedger } from '../../run/submissionLedger';
 import { asNodeError } from '../../transport/nodeErrors';
