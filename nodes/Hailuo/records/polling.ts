@@ -11,9 +11,10 @@ import { readTask, unknownTask } from './taskRecord';
 import type { TaskOutcome } from './taskRecord';
 
 /**
- * Waits for many tasks at once by polling: every round asks for all tasks
- * still running with retrieve_batch (50 ids per request), so 50 videos cost one
- * status request per interval, not 50.
+ * Reading tasks many at a time. Waiting for many tasks by polling: every
+ * round asks for all tasks still running with retrieve_batch (50 ids per
+ * request), so 50 videos cost one status request per interval, not 50. And
+ * callbacks arriving together share their verification reads (readShared).
  */
 
 interface PollSettings {
