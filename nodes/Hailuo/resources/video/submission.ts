@@ -131,8 +131,8 @@ async function submitAll(
 			stop: () => ctx.getExecutionCancelSignal()?.aborted === true,
 		},
 	);
-	if (stoppedBy !== undefined && !ctx.continueOnFail()) throw withSubmittedTasks(ctx, stoppedBy, submissions);
-	if (ctx.getExecutionCancelSignal()?.aborted) throw withSubmittedTasks(ctx, cancelled(ctx.getNode()), submissions);
+	if (stoppedBy !== undefined && !ctx.continueOnFail()) throw asNodeError(ctx.getNode(), stoppedBy);
+	if (ctx.getExecutionCancelSignal()?.aborted) throw cancelled(ctx.getNode());
 	settled.forEach((outcome, position) => {
 		if (outcome?.status === 'rejected') results.fail(submissions[position].index, asNodeError(ctx.getNode(), outcome.reason));
 	});
@@ -207,20 +207,32 @@ async function takeRepeats(
 /**
  * Submits what is left to pay for, after every check; returns the
  * submissions that have a task (this run's or picked up). Whatever stops the
- * run from here names the tasks already created.
+ * run once the earlier runs' tasks are known names the tasks already
+ * created and picked up.
  */
 export async function submitItems(
 	ctx: IExecuteFunctions,
 	run: Run,
-	{ ledger, repeats }: Pick<Books, 'ledger' | 'repeats'>,
+	books: Pick<Books, 'ledger' | 'repeats'>,
 	submissions: Submission[],
 ): Promise<WithTask[]> {
-	const { api, settings, results } = run;
-	const sorted = await sortByEarlierRuns(ledger, submissions);
-	// Tasks a Retry picked up are named by whatever stops the run here.
-	const deliverable = await withoutUnreachableTriggers(ctx, sorted.toSend, results).catch((error: unknown) => {
+	const sorted = await sortByEarlierRuns(books.ledger, submissions);
+	try {
+		await payFor(ctx, run, books, submissions, sorted);
+	} catch (error) {
 		throw withSubmittedTasks(ctx, error, submissions);
-	});
+	}
+	return submissions.filter((s): s is WithTask => s.taskId !== undefined);
+}
+
+async function payFor(
+	ctx: IExecuteFunctions,
+	{ api, settings, results }: Run,
+	{ ledger, repeats }: Pick<Books, 'ledger' | 'repeats'>,
+	submissions: Submission[],
+	{ toSend: unsent, refused }: Awaited<ReturnType<typeof sortByEarlierRuns>>,
+) {
+	const deliverable = await withoutUnreachableTriggers(ctx, unsent, results);
 	const toSend = repeats ? await takeRepeats(ctx, repeats, deliverable, results) : deliverable;
 	// Tasks an earlier run created are registered again: that run may have died before it could.
 	const registrations = new TriggerRegistrations(ctx);
@@ -240,12 +252,7 @@ export async function submitItems(
 		await registrations.done();
 	}
 	// Refused after the others were sent, so that a Retry still sends every item that was never sent.
-	try {
-		for (const s of sorted.refused) results.fail(s.index, alreadySent(ctx, s.index, ledger.earlierExecution));
-	} catch (error) {
-		throw withSubmittedTasks(ctx, error, submissions);
-	}
-	return submissions.filter((s): s is WithTask => s.taskId !== undefined);
+	for (const s of refused) results.fail(s.index, alreadySent(ctx, s.index, ledger.earlierExecution));
 }
 
 /** Tells the model, in the item of a repeated call, that its task is an earlier call's. */
