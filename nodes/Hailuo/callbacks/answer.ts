@@ -1,7 +1,6 @@
 import type { INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { InputError } from '../run/inputChecks';
-import { readDownloadSettings } from '../run/settings';
+import { InputError, readDownloadSettings } from '../run/inputChecks';
 import { DOWNLOAD_TIMEOUT_MS, downloadVideo, nothingToDownload } from '../records/download';
 import type { DownloadContext, DownloadSettings } from '../records/download';
 import type { TaskOutcome } from '../records/taskRecord';

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
+import type { DownloadSettings } from '../records/download';
 import { isLocalHost, isOfficialApi } from '../transport/addresses';
 import { BATCH_LIMIT, TASK_ID_PATTERN } from '../transport/apiFacts';
 
@@ -124,3 +125,18 @@ function kindOf(value: unknown): string {
 	return `${typeof value} ${String(value)}`;
 }
 
+/** The download settings, or undefined when the video is not wanted as binary data. */
+export function readDownloadSettings(
+	read: (name: string, fallback: unknown) => unknown,
+	check: InputError,
+	baseUrl: string,
+	requestTimeoutMs: number,
+): DownloadSettings | undefined {
+	if (read('download', false) !== true) return undefined;
+	const propertyName = check.text(
+		'Put Output File in Field',
+		read('binaryPropertyName', 'data'),
+		'Name the binary field the video goes to, e.g. "data".',
+	);
+	return { propertyName, timeoutMs: requestTimeoutMs, publicOnly: isOfficialApi(baseUrl) };
+}

@@ -1,7 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DownloadSettings } from '../records/download';
-import { isOfficialApi } from '../transport/addresses';
 import { isObject } from '../transport/shapes';
 import { MCP_CLIENT_TIMEOUT_SECONDS, TOOL_ANSWER_SECONDS, runsAsTool } from './asTool';
 import { InputError } from './inputChecks';
@@ -78,22 +76,6 @@ export function readRunSettings(ctx: IExecuteFunctions, polls: boolean): RunSett
 /** How long a wait that starts now may last: the Timeout, or as a tool what is left of the call's. */
 export function waitBudgetMs(settings: RunSettings): number {
 	return settings.answerBy === undefined ? settings.timeoutMs : Math.max(0, settings.answerBy - Date.now());
-}
-
-/** The download settings, or undefined when the video is not wanted as binary data. */
-export function readDownloadSettings(
-	read: (name: string, fallback: unknown) => unknown,
-	check: InputError,
-	baseUrl: string,
-	requestTimeoutMs: number,
-): DownloadSettings | undefined {
-	if (read('download', false) !== true) return undefined;
-	const propertyName = check.text(
-		'Put Output File in Field',
-		read('binaryPropertyName', 'data'),
-		'Name the binary field the video goes to, e.g. "data".',
-	);
-	return { propertyName, timeoutMs: requestTimeoutMs, publicOnly: isOfficialApi(baseUrl) };
 }
 
 /** An item's Options collection (a collection parameter is always an object; anything else reads as none set). */

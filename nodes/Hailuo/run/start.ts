@@ -2,9 +2,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { DownloadSettings } from '../records/download';
 import { HailuoClient } from '../transport/hailuoClient';
-import { InputError } from './inputChecks';
+import { InputError, readDownloadSettings } from './inputChecks';
 import { ItemResults } from './itemResults';
-import { readDownloadSettings, readRunSettings } from './settings';
+import { readRunSettings } from './settings';
 import type { RunSettings } from './settings';
 
 export interface Run {
