@@ -129,8 +129,8 @@ async function postSigned(
 ): Promise<IDataObject> {
 	const signed = signedMessage(await signingToken(ctx), key, { ...message, processId: PROCESS_ID });
 	const answer: unknown = await ctx.helpers.httpRequest({ method: 'POST', url, json: true, ...signed, ...options });
-	// While n8n starts, a webhook URL may answer 200 with a text page and run nothing.
-	if (!isObject(answer)) throw new NodeOperationError(ctx.getNode(), `${url} answered with no JSON object (n8n still starting?)`);
+	// While n8n starts, a webhook URL may answer 200 with a text page and run nothing. (Named without its query: the secret.)
+	if (!isObject(answer)) throw new NodeOperationError(ctx.getNode(), `${url.split('?')[0]} answered with no JSON object (n8n still starting?)`);
 	return answer;
 }
 
