@@ -214,6 +214,24 @@ describe('Retries of Retries: every earlier run of the execution counts', () => 
 		expect(r2.error.message).toBe(SENT(3));
 	});
 
+	test('a Retry of the first Retry, after a second Retry of the original sent what the first could not: nothing is paid twice', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const a = await firstRun(prompts(4));
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 1 });
+		const r1 = await n8n.retry(a.executionId);
+		expect(r1.status).toBe('error');
+		// The second Retry of A sends item 4, which R1 could not.
+		await n8n.retry(a.executionId);
+		expect(created().map((e) => e.body.prompt)).toEqual(['fox 1', 'fox 2', 'fox 3', 'fox 4']);
+		// R1 knows nothing of that sibling; the chain both belong to does.
+		const r3 = await n8n.retry(r1.executionId);
+		expect(created()).toHaveLength(4);
+		expect(r3.error.message).toBe(SENT(4));
+		// And a Retry of that Retry, once more.
+		await n8n.retry(r3.executionId);
+		expect(created()).toHaveLength(4);
+	});
+
 	test('a Retry of a Retry that n8n killed (the database holds for it the data it was created with) pays nothing twice', async () => {
 		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
 		const a = await firstRun(prompts(4));

@@ -9,7 +9,7 @@
  */
 const { createSimulator } = require('../simulator/simulator');
 const { n8nWithSimulator, post } = require('./instance');
-const { generateWorkflow, node, chain } = require('./workflows');
+const { generateWorkflow, hailuoNode, webhookStart, node, chain } = require('./workflows');
 const { waitFor } = require('../harness/wait');
 
 const TOKEN = 'sk-e2e-crash-token-51c2';
@@ -95,9 +95,10 @@ async function crashed(executionId) {
 
 /** Retries an execution and returns the retried run, once it has ended. */
 async function retry(executionId, options) {
-	await n8n.retry(executionId, options).catch(() => undefined);
 	const original = await n8n.execution(executionId);
-	const retried = await onlyExecution(original.workflowId, (e) => e.retryOf === executionId && e.stoppedAt, `the retry of ${executionId}`, 120_000);
+	const earlier = new Set((await n8n.executions(original.workflowId, { includeData: false })).map((e) => e.id));
+	await n8n.retry(executionId, options).catch(() => undefined);
+	const retried = await onlyExecution(original.workflowId, (e) => e.retryOf === executionId && e.stoppedAt && !earlier.has(e.id), `the retry of ${executionId}`, 120_000);
 	return await n8n.execution(retried.id);
 }
 
@@ -331,6 +332,98 @@ describe('n8n stops mid-run', () => {
 		}
 		expect(createdTasks()).toHaveLength(1);
 	}, 180_000);
+
+	linesTest('Retry twice of a run stopped at item 3 of 4, and a Retry of its failed Retry: 4 tasks for 4 items, each paid once', async () => {
+		const SENT = (n) => `Item ${n} was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again`;
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', times: 1, skip: 2 });
+		const wf = await generator({ options: { pollInterval: 1, timeout: 60, concurrency: 1 } });
+		const prompts = Array.from({ length: 4 }, (_, i) => `twice fox ${i + 1}`);
+		await wf.start(prompts);
+		const a = await onlyExecution(wf.id, (e) => e.status === 'error', 'the stopped execution');
+		expect(createdTasks()).toHaveLength(2);
+
+		// The first Retry sends item 3, then the balance runs out again at item 4.
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', times: 1, skip: 1 });
+		const r1 = await retry(a.id);
+		expect(r1.status).toBe('error');
+		expect(createdTasks().map((e) => e.body.prompt)).toEqual(prompts.slice(0, 3));
+
+		// n8n still offers Retry on the first execution: item 3 went out with R1, so only item 4 is sent.
+		const second = await retry(a.id);
+		expect(createdTasks().map((e) => e.body.prompt)).toEqual(prompts);
+		expect(second.status).toBe('error');
+		expect(hailuoRun(second).error.message).toBe(SENT(3));
+
+		// A Retry of the failed Retry: everything is known, nothing is sent.
+		const r3 = await retry(r1.id);
+		expect(createdTasks()).toHaveLength(4);
+		expect(hailuoRun(r3).error?.message ?? '').toMatch(/already sent/);
+		report.push(`stopped at item 3 of 4, Retry (stopped at 4), Retry again, Retry of the Retry: ${createdTasks().length} tasks for 4 items`);
+	}, 300_000);
+
+	linesTest('Loop Over Items with the same prompt three times, balance used up at the third pass: the Retry sends pass 3 only (3 tasks, 3 different videos)', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', times: 1, skip: 2 });
+		const path = `crash-${++paths}`;
+		const [start, prompts] = webhookStart(path);
+		const loop = node('Loop Over Items', 'n8n-nodes-base.splitInBatches', { batchSize: 1, options: {} }, { typeVersion: 3 });
+		const done = node('Done', 'n8n-nodes-base.noOp', {});
+		const connections = chain(['Start', 'Prompts', 'Loop Over Items']);
+		connections['Loop Over Items'] = { main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Hailuo', type: 'main', index: 0 }]] };
+		connections.Hailuo = { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] };
+		const hailuo = hailuoNode(credentialId, { options: { pollInterval: 1, timeout: 60 } });
+		const id = await n8n.createWorkflow({ name: `Hailuo loop ${path}`, nodes: [start, prompts, loop, hailuo, done], connections });
+		await n8n.activate(id, [path]);
+		expect((await n8n.post(`/webhook/${path}`, { prompts: ['take fox', 'take fox', 'take fox'] })).status).toBe(200);
+		const failed = await onlyExecution(id, (e) => e.status === 'error', 'the stopped loop');
+		expect(createdTasks()).toHaveLength(2);
+
+		const retried = await retry(failed.id);
+		expect(retried.status).toBe('success');
+		expect(createdTasks()).toHaveLength(3);
+		const passes = retried.data.resultData.runData.Hailuo.map((run) => run.data.main[0][0].json);
+		expect(passes.map((j) => j.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		expect(passes.map((j) => j.taskId)).toEqual(createdTasks().map((e) => e.taskId));
+		expect(retried.data.resultData.runData.Done[0].data.main[0]).toHaveLength(3);
+
+		// Retrying the failed run again picks up nothing new and pays nothing.
+		await retry(failed.id).catch(() => undefined);
+		expect(createdTasks()).toHaveLength(3);
+		report.push(`loop of 3 passes of one prompt, stopped at pass 3: the Retry created ${createdTasks().length - 2}, ${createdTasks().length} tasks in all`);
+	}, 240_000);
+
+	linesTest('an IF back-edge "try again while the video failed", balance used up at the second attempt: the Retry makes the second attempt (2 tasks, one video)', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', times: 1, skip: 1 });
+		const path = `crash-${++paths}`;
+		const [start, prompts] = webhookStart(path);
+		// The first attempt's prompt fails in the simulator; the attempts after it do not.
+		const hailuo = hailuoNode(credentialId, {
+			prompt: "={{ $('Prompts').item.json.prompt }}{{ $runIndex === 0 ? ' [fail]' : '' }}",
+			options: { pollInterval: 1, timeout: 60, onTaskFailure: 'output' },
+		});
+		const ready = node('Video ready?', 'n8n-nodes-base.if', {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id: 'a6d2f0c1-0000-4000-8000-000000000001', leftValue: '={{ $json.state }}', rightValue: 'succeeded', operator: { type: 'string', operation: 'equals' } }],
+				combinator: 'and',
+			},
+			options: {},
+		}, { typeVersion: 2.2 });
+		const use = node('Use the video', 'n8n-nodes-base.noOp', {});
+		const connections = chain(['Start', 'Prompts', 'Hailuo', 'Video ready?']);
+		connections['Video ready?'] = { main: [[{ node: 'Use the video', type: 'main', index: 0 }], [{ node: 'Hailuo', type: 'main', index: 0 }]] };
+		const id = await n8n.createWorkflow({ name: `Hailuo try again ${path}`, nodes: [start, prompts, hailuo, ready, use], connections });
+		await n8n.activate(id, [path]);
+		expect((await n8n.post(`/webhook/${path}`, { prompts: ['stubborn fox'] })).status).toBe(200);
+		const failed = await onlyExecution(id, (e) => e.status === 'error', 'the stopped execution');
+		expect(createdTasks().map((e) => e.body.prompt)).toEqual(['stubborn fox [fail]']);
+
+		const retried = await retry(failed.id);
+		expect(retried.status).toBe('success');
+		expect(createdTasks().map((e) => e.body.prompt)).toEqual(['stubborn fox [fail]', 'stubborn fox']);
+		const [video] = retried.data.resultData.runData['Use the video'][0].data.main[0];
+		expect(video.json).toMatchObject({ state: 'succeeded', taskId: createdTasks()[1].taskId });
+		report.push(`IF back-edge, stopped at the second attempt: the Retry created ${createdTasks().length - 1}, one video out`);
+	}, 240_000);
 
 	fullTest("Max Videos per Run: a run that would submit more is refused before anything is paid", async () => {
 		const wf = await generator({ options: { maxVideos: 3 } });

@@ -60,4 +60,4 @@ function removeDuplicatesOnTaskId(name = 'Remove Duplicates') {
 	}, { typeVersion: 2 });
 }
 
-module.exports = { generateWorkflow, triggerWorkflow, node, chain, removeDuplicatesOnTaskId };
+module.exports = { generateWorkflow, hailuoNode, webhookStart, triggerWorkflow, node, chain, removeDuplicatesOnTaskId };

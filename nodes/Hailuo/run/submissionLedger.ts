@@ -39,6 +39,13 @@ interface Entry {
 }
 
 const CONTEXT_KEY = 'hailuoSubmissions';
+/**
+ * The execution a chain of Retries starts from, carried in the context: n8n
+ * says only which execution a Retry repeats, and two Retries of the same
+ * execution know nothing of each other; the chain's marks tell each of them
+ * what any of the others sent.
+ */
+const CHAIN_KEY = 'hailuoRetryChain';
 /** n8n trims the oldest marks past this count: three per item sent, so about 25 nights of 200 videos, longer than n8n keeps executions (14 days by default). */
 const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 15_000 };
 /** Markers under this name are found by any Retry, also where n8n does not say which execution it repeats. */
@@ -89,18 +96,25 @@ export class SubmissionLedger {
 	/** The execution this Retry repeats, where n8n says; undefined otherwise (and outside a Retry). */
 	private readonly retriedExecution: string | undefined;
 
+	/** The execution this run's chain of Retries starts from (itself outside a Retry); undefined where no one says. */
+	private readonly chain: string | undefined;
+
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly entries: Record<string, Entry | undefined>,
 		/** A Retry that carries the node's context from the run it repeats: the context is the whole truth. */
 		private readonly carried: boolean,
+		carriedChain: string | undefined,
 	) {
 		const execution: unknown = ctx.getExecutionId();
 		this.markersWork = typeof execution === 'string' && execution !== '';
 		this.markersWereThere = this.markersWork;
 		this.execution = typeof execution === 'string' && execution !== '' ? execution : 'none';
 		this.runIndex = runIndex(ctx);
-		this.retriedExecution = ctx.getMode() === 'retry' ? retriedExecution(ctx) : undefined;
+		const retrying = ctx.getMode() === 'retry';
+		this.retriedExecution = retrying ? retriedExecution(ctx) : undefined;
+		// A Retry of a run that n8n killed carries the data that run was created with: the chain is still the one it names.
+		this.chain = retrying ? (carriedChain ?? this.retriedExecution) : this.execution;
 	}
 
 	static open(ctx: IExecuteFunctions): SubmissionLedger {
@@ -116,7 +130,10 @@ export class SubmissionLedger {
 			}
 		}
 		context[CONTEXT_KEY] = entries;
-		return new SubmissionLedger(ctx, entries, isObject(existing) && ctx.getMode() === 'retry');
+		const carriedChain: unknown = context[CHAIN_KEY];
+		const ledger = new SubmissionLedger(ctx, entries, isObject(existing) && ctx.getMode() === 'retry', typeof carriedChain === 'string' && carriedChain !== '' ? carriedChain : undefined);
+		if (ledger.chain !== undefined) context[CHAIN_KEY] = ledger.chain;
+		return ledger;
 	}
 
 	/**
@@ -168,9 +185,7 @@ export class SubmissionLedger {
 	/** Right before an item is sent: from here on no Retry sends it again, unless it certainly created nothing. */
 	async beforeSend(key: string) {
 		this.entries[key] = { execution: this.execution };
-		const values = [runMarker(this.execution, this.runIndex, key), marker(this.execution, key), marker(ANY_EXECUTION, key)];
-		if (this.retriedExecution !== undefined) values.push(marker(this.retriedExecution, key));
-		const created = await this.mark(values);
+		const created = await this.mark(this.sentMarkers(key));
 		if (created.length > 0) this.written.set(key, created);
 	}
 
@@ -201,8 +216,8 @@ export class SubmissionLedger {
 	private async fromMarkers(keys: string[]): Promise<EarlierSubmission[]> {
 		if (keys.length === 0) return [];
 		const retrying = this.ctx.getMode() === 'retry';
-		const retried = retrying ? (this.retriedExecution ?? ANY_EXECUTION) : undefined;
-		const asked = keys.map((key) => [runMarker(this.execution, this.runIndex, key), ...(retried === undefined ? [] : [marker(retried, key)])]);
+		const looked = new Set(retrying ? [this.retriedExecution ?? ANY_EXECUTION, this.chain ?? ANY_EXECUTION] : []);
+		const asked = keys.map((key) => [runMarker(this.execution, this.runIndex, key), ...[...looked].map((execution) => marker(execution, key))]);
 		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked.flat(), 'node', MARKERS));
 		// A Retry that cannot read the marks cannot tell what was sent: it sends nothing rather than pay twice.
 		if (!answer && retrying && this.markersWereThere) throw this.unreadable();
@@ -233,9 +248,13 @@ export class SubmissionLedger {
 	async taskFailed(key: string) {
 		this.entries[key] = undefined;
 		this.written.delete(key);
-		const values = [runMarker(this.execution, this.runIndex, key), marker(this.execution, key), marker(ANY_EXECUTION, key)];
-		if (this.retriedExecution !== undefined) values.push(marker(this.retriedExecution, key));
-		await this.store(async () => await this.ctx.helpers.removeProcessed(values, 'node', MARKERS));
+		await this.store(async () => await this.ctx.helpers.removeProcessed(this.sentMarkers(key), 'node', MARKERS));
+	}
+
+	/** "Sent", as every later run that may repeat this one looks for it: this run, its execution, the one it repeats and their chain. */
+	private sentMarkers(key: string): string[] {
+		const executions = [this.execution, ANY_EXECUTION, this.retriedExecution, this.chain].filter((execution) => execution !== undefined);
+		return [runMarker(this.execution, this.runIndex, key), ...new Set(executions.map((execution) => marker(execution, key)))];
 	}
 
 	/** Records markers; returns those that were not there before. */
