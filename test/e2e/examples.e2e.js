@@ -270,6 +270,30 @@ test('[lines] no-public-url.json runs: submitted at once, the Wait, Task > Wait 
 	expect(sim.counts.submit).toBe(2);
 }, 180_000);
 
+test('[lines] generate-and-pause.json runs: the video comes through the callback; when the callback never comes, past the Timeout the task is read by the id in custom data and the video still comes', async () => {
+	const prompt = (workflow) => workflow.nodes.find((n) => n.name === 'Prompt').parameters.assignments.assignments[0];
+	const called = withCredential(load('generate-and-pause.json'));
+	const normal = await runOnce(called, "When clicking 'Execute workflow'");
+	expect(normal.status).toBe('success');
+	const [[viaCallback]] = itemsOf(normal, 'Use the video');
+	expect(viaCallback).toMatchObject({ state: 'succeeded' });
+	expect(itemsOf(normal, 'Hailuo: read the task')).toEqual([]);
+
+	// The API never calls back; the Timeout is 2 s instead of 1800 (n8n looks for due executions every 60 s).
+	const lost = withCredential(load('generate-and-pause.json'));
+	prompt(lost).value = `${prompt(lost).value} [no-callback]`;
+	lost.nodes.find((n) => n.name === 'Hailuo').parameters.options.timeout = 2;
+	const late = await runOnce(lost, "When clicking 'Execute workflow'");
+	expect({ status: late.status, error: late.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+	const [submitted] = sim.log.filter((e) => e.kind === 'submit').slice(-1);
+	expect(itemsOf(late, 'Hailuo')[0]).toEqual([{ prompt: prompt(lost).value }]);
+	expect(itemsOf(late, 'Use the video')).toHaveLength(1);
+	const [[collected]] = itemsOf(late, 'Use the video');
+	expect(collected).toMatchObject({ taskId: submitted.taskId, state: 'succeeded', videoUrl: `${sim.url}/cdn/${submitted.taskId}.mp4` });
+	expect(itemsOf(late, 'No video (failed, or not finished)')).toEqual([]);
+	expect(sim.counts.submit).toBe(2);
+}, 300_000);
+
 test('[lines] generate-and-download.json runs: the downloaded video down the true branch, a failed one down the false', async () => {
 	const workflow = withCredential(load('generate-and-download.json'));
 	failOnePrompt(workflow, 'A lighthouse in a storm');

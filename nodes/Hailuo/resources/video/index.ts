@@ -71,7 +71,7 @@ export const videoDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"Pause Until Callback takes one item per execution and needs this n8n's webhook URL (N8N_WEBHOOK_URL; WEBHOOK_URL on n8n 1.x) to be reachable from the internet. While the execution waits, the task ID is in the execution's custom data (hailuoTaskId) and in n8n's log.",
+			"Pause Until Callback takes one item per execution and needs this n8n's webhook URL (N8N_WEBHOOK_URL; WEBHOOK_URL on n8n 1.x) to be reachable from the internet. The task ID is in the execution's custom data (hailuoTaskId) and in n8n's log. If no callback comes within the Timeout, the node's input goes on unchanged: branch on an empty state and collect the video with Task > Wait, as the README's generate-and-pause example does.",
 		name: 'pauseNotice',
 		type: 'notice',
 		default: '',
