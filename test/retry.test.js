@@ -110,6 +110,19 @@ describe('Retry after n8n was killed (nothing of the run saved)', () => {
 		expect(created()).toHaveLength(4);
 	});
 
+	test('killed right after the node finished (n8n rebuilt the run from its event log, the node counted as done): the Retry runs it again and pays nothing', async () => {
+		// n8n's recovery gives every node that had started one placeholder run; the Retry runs the workflow again after them.
+		const first = await firstRun(prompts(2), { parameters: textToVideo({ completion: 'submitOnly' }), continueOnFail: true });
+		expect(created()).toHaveLength(2);
+		const retried = await n8n.retry(first.executionId, { afterKill: true, recovered: { Items: 'finished', Hailuo: 'finished' } });
+		expect(retried.json.map((j) => j.error)).toEqual([SENT(1), SENT(2)]);
+		expect(created()).toHaveLength(2);
+		// And killed while the node ran (its run rebuilt as crashed): the same.
+		const again = await n8n.retry(first.executionId, { afterKill: true, recovered: { Items: 'finished', Hailuo: 'crashed' } });
+		expect(again.json.map((j) => j.error)).toEqual([SENT(1), SENT(2)]);
+		expect(created()).toHaveLength(2);
+	});
+
 	test('a submission that certainly created nothing (400) is sent again; one without a usable answer (HTTP 500) never is', async () => {
 		sim.inject({ on: 'submit', kind: 'status', status: 500, code: 'api_error' });
 		sim.inject({ on: 'submit', kind: 'status', status: 400, code: 'bad_request', message: 'model is invalid.' });
@@ -296,6 +309,21 @@ describe('the node in a loop (Loop Over Items, an IF back-edge): each pass is it
 		const retried = await n8n.retry(first.executionId);
 		expect(retried.status).toBe('success');
 		expect(created()).toHaveLength(3);
+	});
+
+	test('after a kill that n8n rebuilt from its event log (placeholder runs before the passes), a Retry still tells pass from pass', async () => {
+		sim.inject({ on: 'submit', kind: 'status', status: 403, code: 'used_up', skip: 2 });
+		const first = await loop(3, textToVideo({ completion: 'submitOnly' }), true);
+		expect(created()).toHaveLength(2);
+		const retried = await n8n.retry(first.executionId, { afterKill: true, recovered: { Items: 'finished', Passes: 'finished', Hailuo: 'finished' } });
+		expect(created()).toHaveLength(3);
+		const passes = n8n.finished.get(retried.executionId).result.data.resultData.runData.Hailuo.slice(1).map((r) => r.data.main[0][0].json);
+		expect(passes.map((j) => j.error ?? j.state)).toEqual([SENT(1), SENT(1), 'pending']);
+		// A Retry of that Retry (saved: its context carried, the placeholder run still first): nothing more is paid.
+		const again = await n8n.retry(retried.executionId);
+		expect(created()).toHaveLength(3);
+		const picked = n8n.finished.get(again.executionId).result.data.resultData.runData.Hailuo.slice(1).map((r) => r.data.main[0][0].json);
+		expect(picked.map((j) => j.error ?? j.state)).toEqual([SENT(1), SENT(1), 'pending']);
 	});
 
 	test('after a kill, a Retry refuses the passes that were sent and sends the one that never was', async () => {

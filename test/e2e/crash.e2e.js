@@ -7,9 +7,12 @@
  * "[lines]" scenarios run on every n8n of the matrix (the retry guard differs:
  * n8n 2.x says which execution a Retry repeats, 1.x does not).
  */
+const fs = require('node:fs');
+const { join } = require('node:path');
 const { createSimulator } = require('../simulator/simulator');
 const { n8nWithSimulator, post } = require('./instance');
 const { generateWorkflow, hailuoNode, webhookStart, node, chain } = require('./workflows');
+const { pause } = require('./collector');
 const { waitFor } = require('../harness/wait');
 
 const TOKEN = 'sk-e2e-crash-token-51c2';
@@ -76,6 +79,13 @@ function acceptedInLog(executionId) {
 		if (match[3] === executionId) found[Number(match[2])] = match[1];
 	}
 	return found;
+}
+
+/** What n8n's event log (its own record of node starts and ends, read back after a crash) gets from now on. */
+function eventLogFrom() {
+	const file = join(n8n.userFolder, '.n8n', 'n8nEventLog.log');
+	const from = fs.existsSync(file) ? fs.statSync(file).size : 0;
+	return () => (fs.existsSync(file) ? fs.readFileSync(file).subarray(from).toString('utf8') : '');
 }
 
 /** The execution that n8n's log says accepted a task. */
@@ -332,6 +342,34 @@ describe('n8n stops mid-run', () => {
 		}
 		expect(createdTasks()).toHaveLength(1);
 	}, 180_000);
+
+	linesTest('SIGKILL in the node after Hailuo: n8n rebuilds the run from its event log with Hailuo done, its Retry runs the workflow again from the start, and Hailuo pays nothing', async () => {
+		const path = `crash-${++paths}`;
+		const wf = generateWorkflow(`Hailuo then work ${path}`, path, credentialId, { completion: 'submitOnly' });
+		wf.nodes.push(pause(30));
+		wf.connections = chain(['Start', 'Prompts', 'Hailuo', 'Work']);
+		const id = await n8n.createWorkflow(wf);
+		await n8n.activate(id, [path]);
+		const events = eventLogFrom();
+		expect((await n8n.post(`/webhook/${path}`, { prompts: ['rebuilt fox 1', 'rebuilt fox 2'] })).status).toBe(200);
+		await waitFor(() => events().split('\n').some((line) => line.includes('"n8n.node.started"') && line.includes('"nodeName":"Work"')), 30_000, 'the Work node started');
+		await n8n.kill('SIGKILL');
+		await n8n.start();
+		expect(createdTasks()).toHaveLength(2);
+
+		const execution = await crashed((await onlyExecution(id, () => true, 'the killed execution')).id);
+		expect(execution.status).toBe('crashed');
+		// n8n's own recovery: Hailuo's run is a placeholder; what it output (the task ids) is gone, the log has them.
+		expect(hailuoItems(execution).map((item) => item.json)).toEqual([{ isArtificialRecoveredEventItem: true }]);
+		expect(Object.keys(acceptedInLog(execution.id))).toHaveLength(2);
+
+		const retried = await retry(execution.id);
+		expect(hailuoRun(retried).error.message).toBe('Item 1 was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again');
+		const again = await retry(retried.id);
+		expect(hailuoRun(again).error.message).toContain('already sent');
+		expect(createdTasks()).toHaveLength(2);
+		report.push(`kill in the node after Hailuo (n8n rebuilt Hailuo as done): the Retry and its Retry created ${createdTasks().length - 2} tasks`);
+	}, 240_000);
 
 	linesTest('Retry twice of a run stopped at item 3 of 4, and a Retry of its failed Retry: 4 tasks for 4 items, each paid once', async () => {
 		const SENT = (n) => `Item ${n} was already sent to the Hailuo API by an earlier run of this execution, so it is not sent again`;

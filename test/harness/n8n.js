@@ -62,8 +62,11 @@ class TestPasses {
 	};
 
 	async execute() {
-		const runIndex = this.getWorkflowDataProxy(0).$runIndex;
-		if (runIndex >= this.getNodeParameter('passes', 0)) return [[], this.getInputData()];
+		// Counted in the node's context, as Loop Over Items counts: n8n's run index also counts the placeholder runs of a recovered run.
+		const context = this.getContext('node');
+		const done = typeof context.passesDone === 'number' ? context.passesDone : 0;
+		if (done >= this.getNodeParameter('passes', 0)) return [[], this.getInputData()];
+		context.passesDone = done + 1;
 		return [JSON.parse(this.getNodeParameter('items', 0)).map((json) => ({ json })), []];
 	}
 }
@@ -82,6 +85,38 @@ function loopWorkflow(instance, { parameters, items = [{}], passes, continueOnFa
 			Hailuo: { main: [[{ node: 'Passes', type: 'main', index: 0 }]] },
 		},
 	);
+}
+
+/**
+ * A killed run as n8n rebuilds it from its event log: the data it was created
+ * with (its start node on the stack) and one run per node that had started.
+ */
+function recoveredFromEventLog(entry, recovered) {
+	const runData = {};
+	let lastNodeExecuted;
+	for (const { name } of entry.workflowData.nodes) {
+		const how = recovered[name];
+		if (how === undefined) continue;
+		const run = { startTime: Date.now(), executionIndex: 0, executionTime: how === 'finished' ? 1 : 0, source: [null] };
+		runData[name] = [
+			how === 'finished'
+				? { ...run, executionStatus: 'success', data: { main: [[{ json: { isArtificialRecoveredEventItem: true } }]] } }
+				: { ...run, executionStatus: 'crashed', error: { message: `Node '${name}' execution crashed` } },
+		];
+		lastNodeExecuted = name;
+	}
+	const startNode = entry.workflow.getNode(entry.startNode);
+	return {
+		startData: {},
+		resultData: { runData, lastNodeExecuted, error: { message: 'Workflow did not finish, possible out-of-memory issue' } },
+		executionData: {
+			contextData: {},
+			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	};
 }
 
 /** A start node that emits the items given in its `items` parameter (like a Manual Trigger + Code node). */
@@ -259,13 +294,18 @@ class Instance {
 	 * (as the database gives it back), minus the error and the failed node's
 	 * last run, runs on in mode 'retry'. `afterKill`: n8n was killed before it
 	 * saved anything but the start, so the run starts over from the first node.
+	 * `recovered` (with `afterKill`): what n8n rebuilt from its event log
+	 * (ExecutionRecoveryService): node name -> 'finished' (a placeholder run
+	 * with one artificial item) or 'crashed' (a run with an error), in the
+	 * workflow's node order; the Retry then runs the workflow again from its
+	 * start after those runs.
 	 * `saysRetryOf: false` is n8n 1.x, which keeps the retried id from nodes.
 	 */
-	async retry(executionId, { afterKill = false, saysRetryOf = true, timeoutMs = 25_000 } = {}) {
+	async retry(executionId, { afterKill = false, recovered, saysRetryOf = true, timeoutMs = 25_000 } = {}) {
 		const entry = this.finished.get(executionId);
 		const retryOf = saysRetryOf ? executionId : undefined;
-		if (afterKill) return await this.run(entry, entry.startNode, { mode: 'retry', retryOf, timeoutMs });
-		const data = JSON.parse(JSON.stringify(entry.result.data));
+		if (afterKill && recovered === undefined) return await this.run(entry, entry.startNode, { mode: 'retry', retryOf, timeoutMs });
+		const data = afterKill ? recoveredFromEventLog(entry, recovered) : JSON.parse(JSON.stringify(entry.result.data));
 		const { lastNodeExecuted } = data.resultData;
 		delete data.resultData.error;
 		const runs = data.resultData.runData[lastNodeExecuted];

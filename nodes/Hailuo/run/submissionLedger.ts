@@ -46,6 +46,16 @@ const CONTEXT_KEY = 'hailuoSubmissions';
  * what any of the others sent.
  */
 const CHAIN_KEY = 'hailuoRetryChain';
+/**
+ * How many runs of the node came before its first pass in this execution's
+ * data. n8n's run index is not a pass number across a Retry of a run n8n
+ * killed: n8n rebuilds that run from its event log with one placeholder run
+ * per node that had started (ExecutionRecoveryService, both lines), and the
+ * Retry runs the workflow again from its start after them. Kept in the
+ * context, it is carried into a Retry of a saved run, where the run index
+ * goes on from the saved runs.
+ */
+const PASS_OFFSET_KEY = 'hailuoPassOffset';
 /** n8n trims the oldest marks past this count: three per item sent, so about 25 nights of 200 videos, longer than n8n keeps executions (14 days by default). */
 const MARKERS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 15_000 };
 /** Markers under this name are found by any Retry, also where n8n does not say which execution it repeats. */
@@ -66,8 +76,8 @@ function marker(execution: string, key: string): string {
  * same execution again, as n8n 1.x's queue mode does with a job whose worker
  * died (QUEUE_WORKER_MAX_STALLED_COUNT, 1 by default there; 2.x sets 0).
  */
-function runMarker(execution: string, runIndex: number, key: string): string {
-	return `hailuo-sent:${execution}:run${runIndex}:${key}`;
+function runMarker(execution: string, pass: number, key: string): string {
+	return `hailuo-sent:${execution}:run${pass}:${key}`;
 }
 
 
@@ -90,8 +100,8 @@ export class SubmissionLedger {
 
 	private readonly execution: string;
 
-	/** Which run of this node within the execution (a loop runs it several times). */
-	private readonly runIndex: number;
+	/** Which pass of this node within the execution (a loop runs it several times), counted from 0 also in a Retry. */
+	private readonly pass: number;
 
 	/** The execution this Retry repeats, where n8n says; undefined otherwise (and outside a Retry). */
 	private readonly retriedExecution: string | undefined;
@@ -105,12 +115,13 @@ export class SubmissionLedger {
 		/** A Retry that carries the node's context from the run it repeats: the context is the whole truth. */
 		private readonly carried: boolean,
 		carriedChain: string | undefined,
+		pass: number,
 	) {
 		const execution: unknown = ctx.getExecutionId();
 		this.markersWork = typeof execution === 'string' && execution !== '';
 		this.markersWereThere = this.markersWork;
 		this.execution = typeof execution === 'string' && execution !== '' ? execution : 'none';
-		this.runIndex = runIndex(ctx);
+		this.pass = pass;
 		const retrying = ctx.getMode() === 'retry';
 		this.retriedExecution = retrying ? retriedExecution(ctx) : undefined;
 		// A Retry of a run that n8n killed carries the data that run was created with: the chain is still the one it names.
@@ -131,18 +142,29 @@ export class SubmissionLedger {
 		}
 		context[CONTEXT_KEY] = entries;
 		const carriedChain: unknown = context[CHAIN_KEY];
-		const ledger = new SubmissionLedger(ctx, entries, isObject(existing) && ctx.getMode() === 'retry', typeof carriedChain === 'string' && carriedChain !== '' ? carriedChain : undefined);
+		// A context without the offset but with entries was left by a version that numbered passes by run index.
+		const storedOffset: unknown = context[PASS_OFFSET_KEY];
+		const run = runIndex(ctx);
+		const passOffset = typeof storedOffset === 'number' ? storedOffset : isObject(existing) ? 0 : run;
+		context[PASS_OFFSET_KEY] = passOffset;
+		const ledger = new SubmissionLedger(
+			ctx,
+			entries,
+			isObject(existing) && ctx.getMode() === 'retry',
+			typeof carriedChain === 'string' && carriedChain !== '' ? carriedChain : undefined,
+			run - passOffset,
+		);
 		if (ledger.chain !== undefined) context[CHAIN_KEY] = ledger.chain;
 		return ledger;
 	}
 
 	/**
-	 * An item's identity across runs of an execution: which run of the node (a
+	 * An item's identity across runs of an execution: which pass of the node (a
 	 * loop runs it several times: each pass is its own submission), the item's
 	 * position and what it asks for (not where the answer goes).
 	 */
 	key(index: number, body: GenerateRequest): string {
-		const asked = JSON.stringify([this.runIndex, index, requestIdentity(body)]);
+		const asked = JSON.stringify([this.pass, index, requestIdentity(body)]);
 		return createHash('sha256').update(asked).digest('hex').slice(0, 32);
 	}
 
@@ -217,7 +239,7 @@ export class SubmissionLedger {
 		if (keys.length === 0) return [];
 		const retrying = this.ctx.getMode() === 'retry';
 		const looked = new Set(retrying ? [this.retriedExecution ?? ANY_EXECUTION, this.chain ?? ANY_EXECUTION] : []);
-		const asked = keys.map((key) => [runMarker(this.execution, this.runIndex, key), ...[...looked].map((execution) => marker(execution, key))]);
+		const asked = keys.map((key) => [runMarker(this.execution, this.pass, key), ...[...looked].map((execution) => marker(execution, key))]);
 		const answer = await this.store(async () => await this.ctx.helpers.checkProcessedAndRecord(asked.flat(), 'node', MARKERS));
 		// A Retry that cannot read the marks cannot tell what was sent: it sends nothing rather than pay twice.
 		if (!answer && retrying && this.markersWereThere) throw this.unreadable();
@@ -254,7 +276,7 @@ export class SubmissionLedger {
 	/** "Sent", as every later run that may repeat this one looks for it: this run, its execution, the one it repeats and their chain. */
 	private sentMarkers(key: string): string[] {
 		const executions = [this.execution, ANY_EXECUTION, this.retriedExecution, this.chain].filter((execution) => execution !== undefined);
-		return [runMarker(this.execution, this.runIndex, key), ...new Set(executions.map((execution) => marker(execution, key)))];
+		return [runMarker(this.execution, this.pass, key), ...new Set(executions.map((execution) => marker(execution, key)))];
 	}
 
 	/** Records markers; returns those that were not there before. */

@@ -28,7 +28,11 @@ export function retriedExecution(ctx: IExecuteFunctions): string | undefined {
 
 /**
  * Which run of the node this is within its execution (a loop's pass): the
- * workflow data proxy's `$runIndex`, as expressions read it (both lines).
+ * workflow data proxy's `$runIndex`, as expressions read it (both lines). It
+ * also counts the placeholder run n8n gives a node when it rebuilds a killed
+ * run from its event log (ExecutionRecoveryService), before a Retry runs the
+ * workflow again from its start: the ledger counts passes from the node's
+ * first run in the execution's data (submissionLedger.ts).
  * Absent: 0. Every pass of a loop then looks like the first: a later pass
  * with the same item and request is refused as already sent (its error says
  * so), rather than risk paying twice for a re-run of the same execution.
