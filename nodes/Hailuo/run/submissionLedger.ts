@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
-import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
+import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { requestIdentity } from '../transport/hailuoClient';
 import type { GenerateRequest } from '../transport/hailuoClient';
@@ -80,6 +80,15 @@ function runMarker(execution: string, pass: number, key: string): string {
 	return `hailuo-sent:${execution}:run${pass}:${key}`;
 }
 
+/** This run's pass, counted from the node's first run in the execution's data; the first pass keeps where that is. */
+function passOf(ctx: IExecuteFunctions, context: IDataObject, hadEntries: boolean): number {
+	const run = runIndex(ctx);
+	const stored: unknown = context[PASS_OFFSET_KEY];
+	// Entries without an offset were left by a version that numbered passes by run index.
+	const offset = typeof stored === 'number' ? stored : hadEntries ? 0 : run;
+	context[PASS_OFFSET_KEY] = offset;
+	return run - offset;
+}
 
 export class SubmissionLedger {
 	/** Markers this run wrote (they were not there yet): taken back when the submission certainly created nothing. */
@@ -142,17 +151,12 @@ export class SubmissionLedger {
 		}
 		context[CONTEXT_KEY] = entries;
 		const carriedChain: unknown = context[CHAIN_KEY];
-		// A context without the offset but with entries was left by a version that numbered passes by run index.
-		const storedOffset: unknown = context[PASS_OFFSET_KEY];
-		const run = runIndex(ctx);
-		const passOffset = typeof storedOffset === 'number' ? storedOffset : isObject(existing) ? 0 : run;
-		context[PASS_OFFSET_KEY] = passOffset;
 		const ledger = new SubmissionLedger(
 			ctx,
 			entries,
 			isObject(existing) && ctx.getMode() === 'retry',
 			typeof carriedChain === 'string' && carriedChain !== '' ? carriedChain : undefined,
-			run - passOffset,
+			passOf(ctx, context, isObject(existing)),
 		);
 		if (ledger.chain !== undefined) context[CHAIN_KEY] = ledger.chain;
 		return ledger;
